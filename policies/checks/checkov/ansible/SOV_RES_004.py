@@ -1,0 +1,37 @@
+"""SOV-RES-004: Ansible task that provisions resources in a foreign cloud."""
+
+from sovstack.checks.base import Hit
+from sovstack.checks.checkov_base import AnsibleTaskCheck
+from sovstack.rules import placement
+from sovstack.rules.locations import is_foreign_operator, operator
+
+# Listed for checkov, which matches exact module names; sovstack matches whole collections.
+COMMON = ["amazon.aws.ec2_instance", "amazon.aws.s3_bucket", "amazon.aws.s3_object", "amazon.aws.rds_instance",
+          "amazon.aws.ec2_vol", "amazon.aws.ec2_vpc_net", "amazon.aws.cloudformation", "community.aws.rds_instance",
+          "google.cloud.gcp_compute_instance", "google.cloud.gcp_storage_bucket", "google.cloud.gcp_sql_instance",
+          "azure.azcollection.azure_rm_virtualmachine", "azure.azcollection.azure_rm_storageaccount",
+          "azure.azcollection.azure_rm_resourcegroup", "hetzner.hcloud.server", "hetzner.hcloud.volume",
+          "community.digitalocean.digital_ocean_droplet", "ec2_instance", "s3_bucket", "rds_instance",
+          "gcp_compute_instance", "azure_rm_virtualmachine", "hcloud_server", "digital_ocean_droplet"]
+
+
+class ForeignCloudAnsibleTask(AnsibleTaskCheck):
+    def __init__(self) -> None:
+        super().__init__("SOV-RES-004", COMMON)
+
+    def sov_applies(self, module):
+        return is_foreign_operator(placement.ansible_module_operator(module))
+
+    def sov_evaluate(self, task, module):
+        oid = placement.ansible_module_operator(module)
+        if not is_foreign_operator(oid):
+            return []
+        args = task.get(module) if isinstance(task.get(module), dict) else {}
+        region = next((args[k] for k in ("region", "location", "zone", "aws_region") if isinstance(args.get(k), str)), None)
+        where = f" in {region}" if region else ""
+        return [Hit(f"task {task.get('name') or 'unnamed'!r} provisions {module} on {operator(oid)[1]['name']}{where},"
+                    " which has no region in Russia", needle=f"{module}:", start=task.get("__startline__"),
+                    end=task.get("__endline__"))]
+
+
+check = ForeignCloudAnsibleTask()

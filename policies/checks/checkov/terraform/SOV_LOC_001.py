@@ -1,0 +1,21 @@
+"""SOV-LOC-001: Terraform provider whose location cannot be verified."""
+
+from sovstack.checks.base import Hit
+from sovstack.checks.checkov_base import TerraformProviderCheck
+from sovstack.rules.locations import Place
+from sovstack.rules.placement import provider_verdict
+
+
+class ProviderUnverified(TerraformProviderCheck):
+    def __init__(self) -> None:
+        super().__init__("SOV-LOC-001", ["*"])
+
+    def sov_evaluate(self, conf, name):
+        verdict, attr = provider_verdict("terraform", name, conf)
+        if verdict is None or verdict.place not in (Place.UNKNOWN, Place.UNRESOLVED):
+            return []
+        return [Hit(f"provider {name}: location not verified: {verdict.reason}", needle=attr or name,
+                    start=conf.get("__start_line__"), end=conf.get("__end_line__"))]
+
+
+check = ProviderUnverified()

@@ -1,0 +1,24 @@
+"""SOV-MSG-007: foreign messenger API endpoint in configuration, templates, scripts or code."""
+
+from sovstack.checks.base import Hit, NativeCheck
+from sovstack.checks.walk import value_texts
+from sovstack.rules import messengers
+
+
+class ForeignMessengerEndpoint(NativeCheck):
+    id = "SOV-MSG-007"
+    kinds = ("any",)
+    fallback = True
+
+    def scan(self, doc):
+        seen = set()
+        for line, end, text in value_texts(doc):
+            for ep in messengers.find_endpoints(text):
+                at = doc.find_line(ep.matched, line, end) or line
+                if at in seen:
+                    continue
+                seen.add(at)
+                yield Hit(f"{messengers.label(ep.messenger)} API endpoint {ep.matched}", line=at)
+
+
+check = ForeignMessengerEndpoint()

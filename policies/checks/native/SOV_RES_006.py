@@ -1,0 +1,77 @@
+"""SOV-RES-006: Pulumi program or stack config that uses a foreign cloud SDK or region (read without running)."""
+
+import ast
+import re
+
+from sovstack.checks.base import Hit, InputProblem, NativeCheck
+from sovstack.checks.walk import all_dicts
+from sovstack.rules.locations import Place, classify_attribute, classify_region, is_foreign_operator, operator, \
+    operator_for
+from sovstack.rules.placement import pulumi_package, snake
+
+REGION_LIKE = re.compile(r"^[a-z]{2,}[a-z0-9-]{1,30}$")
+
+
+def _package_of_module(module):
+    top = module.split(".")[0]
+    if not top.startswith("pulumi_"):
+        return None
+    return top[len("pulumi_"):].replace("_", "-")
+
+
+class PulumiForeignCloud(NativeCheck):
+    id = "SOV-RES-006"
+    kinds = ("pulumi-program", "pulumi-config")
+
+    def scan(self, doc):
+        if doc.kind.value == "pulumi-program":
+            yield from self._program(doc)
+        else:
+            yield from self._config(doc)
+
+    def _program(self, doc):
+        try:
+            tree = ast.parse(doc.text)
+        except SyntaxError as exc:
+            raise InputProblem(f"cannot parse Pulumi program: {exc.msg} at line {exc.lineno}") from exc
+        for node in ast.walk(tree):
+            modules = []
+            if isinstance(node, ast.Import):
+                modules = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module]
+            for module in modules:
+                pkg = _package_of_module(module)
+                oid = operator_for("pulumi", pkg) if pkg else None
+                if is_foreign_operator(oid):
+                    yield Hit(f"program uses the {operator(oid)[1]['name']} SDK ({module}): no region in Russia",
+                              line=node.lineno)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and REGION_LIKE.match(node.value):
+                verdict = classify_region(node.value)
+                if verdict.place is Place.ABROAD:
+                    yield Hit(f"foreign region {node.value!r}: {verdict.reason}", line=node.lineno)
+
+    def _config(self, doc):
+        for d in all_dicts(doc):
+            for key, value in d.items():
+                key = str(key)
+                if key == "type" and isinstance(value, str) and ":" in value:  # Pulumi YAML resources
+                    oid = operator_for("pulumi", pulumi_package(value) or "")
+                    if is_foreign_operator(oid):
+                        yield Hit(f"resource type {value} is {operator(oid)[1]['name']}", line=doc.key_line(d, key))
+                if ":" not in key or key.startswith("__"):
+                    continue
+                pkg, _, attr = key.partition(":")
+                oid = operator_for("pulumi", pkg)
+                if isinstance(value, dict):
+                    value = value.get("value", value.get("default"))
+                if is_foreign_operator(oid):
+                    yield Hit(f"stack config {key} configures {operator(oid)[1]['name']}, which has no region in Russia",
+                              line=doc.key_line(d, key))
+                elif isinstance(value, str):
+                    verdict = classify_attribute(snake(attr), value, oid)
+                    if verdict and verdict.place is Place.ABROAD:
+                        yield Hit(f"stack config {key}={value} is abroad: {verdict.reason}", line=doc.key_line(d, key))
+
+
+check = PulumiForeignCloud()

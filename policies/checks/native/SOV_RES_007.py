@@ -1,0 +1,23 @@
+"""SOV-RES-007: endpoint of a foreign cloud storage, database or logging service in configuration."""
+
+from sovstack.checks.base import Hit, NativeCheck
+from sovstack.checks.walk import value_texts
+from sovstack.rules import dataservices
+
+
+class ForeignDataServiceEndpoint(NativeCheck):
+    id = "SOV-RES-007"
+    kinds = ("any",)
+    fallback = True
+
+    def scan(self, doc):
+        seen = set()
+        for line, end, text in value_texts(doc):
+            for matched, host in dataservices.find(text):
+                at = doc.find_line(matched, line, end) or line
+                if at not in seen:
+                    seen.add(at)
+                    yield Hit(f"data service abroad: {host}", line=at)
+
+
+check = ForeignDataServiceEndpoint()

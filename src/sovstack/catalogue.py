@@ -1,0 +1,140 @@
+"""The policy catalogue: per-policy metadata and law frameworks, validated by pydantic."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sovstack.models import Category, Severity
+from sovstack.paths import policies_dir
+
+POLICY_ID = re.compile(r"^SOV-[A-Z]{3}-\d{3}$")
+
+
+class CatalogueError(Exception):
+    """The catalogue itself is broken: a file is malformed, an ID is duplicated or missing."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Text(Strict):
+    ru: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.ru if lang == "ru" else self.en
+
+
+class LegalRef(Strict):
+    law: str
+    article: str
+    url: str
+
+    def label(self) -> str:
+        return f"{self.law} {self.article}"
+
+
+class PolicyMeta(Strict):
+    id: str
+    version: int = 1
+    title: Text
+    description: Text
+    severity: Severity
+    category: Category
+    inputs: list[str] = Field(min_length=1)  # input kinds the policy evaluates ("any" for all)
+    engine: str  # "checkov" (a checkov custom check) or "native" (sovstack adds what checkov lacks)
+    rationale: Text
+    remediation: Text
+    legal: list[LegalRef] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not POLICY_ID.match(v):
+            raise ValueError(f"policy id {v!r} is not of the form SOV-<AREA>-<NNN>")
+        return v
+
+    @field_validator("engine")
+    @classmethod
+    def _engine(cls, v: str) -> str:
+        if v not in {"checkov", "native"}:
+            raise ValueError("engine must be 'checkov' or 'native'")
+        return v
+
+    def legal_basis(self) -> list[str]:
+        return [ref.label() for ref in self.legal]
+
+
+class Requirement(Strict):
+    id: str
+    ref: str
+    title: Text
+    text: Text
+    policies: list[str] = Field(min_length=1)
+
+
+class Framework(Strict):
+    id: str
+    law: str
+    title: Text
+    url: str
+    requirements: list[Requirement] = Field(min_length=1)
+
+
+class Catalogue:
+    def __init__(self, root: Path, policies: dict[str, PolicyMeta], frameworks: list[Framework]):
+        self.root = root
+        self.policies = policies
+        self.frameworks = frameworks
+
+    def get(self, policy_id: str) -> PolicyMeta:
+        try:
+            return self.policies[policy_id]
+        except KeyError:
+            raise KeyError(f"unknown policy {policy_id}") from None
+
+    def requirements_for(self, policy_id: str) -> list[tuple[Framework, Requirement]]:
+        return [(fw, req) for fw in self.frameworks for req in fw.requirements if policy_id in req.policies]
+
+
+def _load_yaml(path: Path) -> object:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise CatalogueError(f"{path}: cannot read: {exc}") from exc
+
+
+def _validate(model: type[BaseModel], path: Path) -> BaseModel:
+    try:
+        return model.model_validate(_load_yaml(path))
+    except ValidationError as exc:
+        raise CatalogueError(f"{path}: invalid: {exc}") from exc
+
+
+def load(root: Path) -> Catalogue:
+    policies: dict[str, PolicyMeta] = {}
+    for path in sorted((root / "metadata").glob("*.yaml")):
+        meta = _validate(PolicyMeta, path)
+        if meta.id != path.stem:
+            raise CatalogueError(f"{path}: id {meta.id} does not match the file name")
+        if meta.id in policies:
+            raise CatalogueError(f"{path}: duplicate policy id {meta.id}")
+        policies[meta.id] = meta
+    frameworks = [_validate(Framework, p) for p in sorted((root / "frameworks").glob("*.yaml"))]
+    for fw in frameworks:
+        for req in fw.requirements:
+            for pid in req.policies:
+                if pid not in policies:
+                    raise CatalogueError(f"framework {fw.id}: requirement {req.id} names unknown policy {pid}")
+    return Catalogue(root, policies, frameworks)
+
+
+@lru_cache(maxsize=4)
+def load_default(root: str | None = None) -> Catalogue:
+    return load(policies_dir(root))

@@ -1,0 +1,101 @@
+"""Base classes for sovstack policies written as checkov custom checks.
+
+The same check object is run by checkov (through --external-checks-dir) and by sovstack's engine:
+checkov calls scan_*_conf and gets PASSED/FAILED; sovstack calls sov_evaluate and gets the hits with
+lines and messages. Both go through the same rule code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from checkov.ansible.checks.base_ansible_task_check import BaseAnsibleTaskCheck
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.kubernetes.checks.resource.base_spec_check import BaseK8Check
+from checkov.terraform.checks.provider.base_check import BaseProviderCheck
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+from sovstack.checks.base import REGISTRY, Hit
+
+
+def _title(policy_id: str) -> str:
+    try:
+        from sovstack.catalogue import load_default
+
+        return load_default().get(policy_id).title.en
+    except Exception:  # the catalogue is optional for checkov users
+        return policy_id
+
+
+class _SovMixin:
+    sov_targets: tuple[str, ...] = ()
+    sov_module_prefixes: tuple[str, ...] = ()
+
+    def sov_evaluate(self, conf: dict[str, Any], entity_type: str) -> list[Hit]:
+        raise NotImplementedError
+
+    def _verdict(self, conf: dict[str, Any], entity_type: str) -> CheckResult:
+        hits = self.sov_evaluate(conf, entity_type)
+        self.details = [h.message for h in hits]
+        return CheckResult.FAILED if hits else CheckResult.PASSED
+
+
+class TerraformResourceCheck(_SovMixin, BaseResourceCheck):
+    sov_targets = ("terraform-resource",)
+
+    def __init__(self, policy_id: str, supported_resources: Iterable[str]) -> None:
+        super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_resources))
+        REGISTRY.register(self)
+
+    def scan_entity_conf(self, conf: dict[str, Any], entity_type: str) -> CheckResult:
+        self.entity_type = entity_type
+        return self._verdict(conf, entity_type)
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        return self._verdict(conf, getattr(self, "entity_type", ""))
+
+
+class TerraformProviderCheck(_SovMixin, BaseProviderCheck):
+    sov_targets = ("terraform-provider",)
+
+    def __init__(self, policy_id: str, supported_provider: Iterable[str]) -> None:
+        super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_provider))
+        REGISTRY.register(self)
+
+    def scan_entity_conf(self, conf: dict[str, Any], entity_type: str) -> CheckResult:
+        self.entity_type = entity_type
+        return self._verdict(conf, entity_type)
+
+    def scan_provider_conf(self, conf: dict[str, Any]) -> CheckResult:
+        return self._verdict(conf, getattr(self, "entity_type", ""))
+
+
+class AnsibleTaskCheck(_SovMixin, BaseAnsibleTaskCheck):
+    """Runs on tasks (and handlers) that use one of supported_modules; sees the whole task."""
+
+    sov_targets = ("ansible-task",)
+
+    def __init__(self, policy_id: str, supported_modules: Iterable[str], module_prefixes: Iterable[str] = ()) -> None:
+        super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_modules),
+                         "tasks")
+        self.sov_module_prefixes = tuple(module_prefixes)
+        REGISTRY.register(self)
+
+    def sov_applies(self, module: str) -> bool:
+        return module in self.supported_modules or module.startswith(self.sov_module_prefixes or ("\0",))
+
+    def scan_conf(self, conf: dict[str, Any]) -> tuple[CheckResult, dict[str, Any]]:
+        task = getattr(self, "entity_conf", None) or {}
+        module = next((m for m in self.supported_modules if m in task), "")
+        return self._verdict(task, module), conf
+
+
+class KubernetesCheck(_SovMixin, BaseK8Check):
+    sov_targets = ("kubernetes",)
+
+    def __init__(self, policy_id: str, supported_kinds: Iterable[str]) -> None:
+        super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_kinds))
+        REGISTRY.register(self)
+
+    def scan_spec_conf(self, conf: dict[str, Any]) -> CheckResult:
+        return self._verdict(conf, conf.get("kind", "") if isinstance(conf, dict) else "")

@@ -1,0 +1,199 @@
+"""The engine: loads the policy files a scan needs and runs them on each document."""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from sovstack.catalogue import Catalogue
+from sovstack.checks.base import REGISTRY, Hit, NativeCheck
+from sovstack.collect.document import Document
+from sovstack.models import Finding, Kind, Status
+from sovstack.redact import redact
+
+# Which policy folders a document kind needs (checkov checks by framework, native checks by kind).
+CHECKOV_FOLDERS = {Kind.TERRAFORM: "terraform", Kind.ANSIBLE: "ansible", Kind.KUBERNETES: "kubernetes"}
+ANSIBLE_KEYWORDS = {
+    "name", "when", "loop", "with_items", "with_dict", "with_fileglob", "register", "notify", "tags", "become",
+    "become_user", "vars", "args", "delegate_to", "run_once", "ignore_errors", "changed_when", "failed_when",
+    "no_log", "environment", "until", "retries", "delay", "listen", "loop_control", "check_mode", "diff",
+    "async", "poll", "throttle", "timeout", "any_errors_fatal", "module_defaults", "collections", "connection",
+    "remote_user", "debugger", "ignore_unreachable", "delegate_facts", "local_action", "action", "with_list",
+    "with_together", "with_nested", "with_subelements", "with_sequence", "with_first_found", "become_method",
+}
+TASK_CONTAINERS = ("tasks", "pre_tasks", "post_tasks", "handlers", "block", "rescue", "always")
+
+
+class PolicyError(Exception):
+    """A policy file could not be loaded or raised while running: the run cannot be trusted."""
+
+
+class Engine:
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self.checks_dir = catalogue.root / "checks"
+        self._loaded: set[Path] = set()
+        self.errors: list[str] = []
+
+    # ---- loading -------------------------------------------------------------------------------
+    def load_for(self, kinds: Iterable[Kind]) -> None:
+        folders = [self.checks_dir / "native"]  # native checks are plain Python: cheap to load
+        for kind in set(kinds):
+            if kind in CHECKOV_FOLDERS:  # checkov's base classes are loaded only when needed
+                folders.append(self.checks_dir / "checkov" / CHECKOV_FOLDERS[kind])
+        for folder in folders:
+            for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+                self._import(path)
+
+    def _import(self, path: Path) -> None:
+        if path in self._loaded or path.name.startswith("_"):
+            return
+        self._loaded.add(path)
+        name = f"sovstack_policy_{path.parent.name}_{path.stem}"
+        try:
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        except Exception as exc:  # a broken policy must stop the run from claiming compliance
+            self.errors.append(f"policy file {path.name} failed to load: {type(exc).__name__}: {exc}")
+
+    def checks(self) -> list[Any]:
+        return [c for c in REGISTRY.checks.values() if c.id in self.catalogue.policies]
+
+    # ---- running ---------------------------------------------------------------------------------
+    def evaluate(self, doc: Document) -> list[Finding]:
+        findings: list[Finding] = []
+        for check, resource, hits in self._run_all(doc):
+            meta = self.catalogue.get(check.id)
+            if not hits:
+                findings.append(self._finding(meta, doc, Status.PASSED, None, resource, "no violation found"))
+            for hit in hits:
+                line = hit.line or doc.find_line(hit.needle or "", hit.start or 1, hit.end) or hit.start
+                findings.append(self._finding(meta, doc, Status.FAILED, line, hit.resource or resource, hit.message))
+        return _drop_fallback_duplicates(findings, self._fallback_ids())
+
+    def _fallback_ids(self) -> set[str]:
+        return {c.id for c in self.checks() if getattr(c, "fallback", False)}
+
+    def _finding(self, meta, doc: Document, status: Status, line: int | None, resource: str | None,
+                 message: str) -> Finding:
+        excerpt = doc.line_text(line).strip()[:200] if line else None
+        return Finding(policy_id=meta.id, category=meta.category, status=status, severity=meta.severity,
+                       file=doc.rel, line=line, resource=resource, message=redact(message) or "",
+                       legal_basis=meta.legal_basis(), excerpt=redact(excerpt), kind=doc.kind.value)
+
+    def _run_all(self, doc: Document) -> Iterator[tuple[Any, str | None, list[Hit]]]:
+        for check in self.checks():
+            if isinstance(check, NativeCheck):
+                if check.applies(doc):
+                    yield check, None, self._guard(check, lambda c=check: list(c.scan(doc)))
+        if doc.kind is Kind.TERRAFORM:
+            yield from self._terraform(doc)
+        elif doc.kind is Kind.ANSIBLE:
+            yield from self._ansible(doc)
+        elif doc.kind is Kind.KUBERNETES:
+            yield from self._kubernetes(doc)
+
+    def _guard(self, check: Any, fn) -> list[Hit]:
+        try:
+            return fn()
+        except Exception as exc:
+            raise PolicyError(f"policy {check.id} raised {type(exc).__name__}: {exc}") from exc
+
+    def _terraform(self, doc: Document) -> Iterator[tuple[Any, str | None, list[Hit]]]:
+        data = doc.data[0] if doc.data else {}
+        providers = REGISTRY.of_target("terraform-provider")
+        resources = REGISTRY.of_target("terraform-resource")
+        for block in data.get("provider") or []:
+            for name, conf in block.items():
+                for check in providers:
+                    if name in check.supported_provider or "*" in check.supported_provider:
+                        yield check, f"provider.{name}", self._guard(check, lambda: check.sov_evaluate(conf, name))
+        for block in data.get("resource") or []:
+            for rtype, named in block.items():
+                for rname, conf in (named or {}).items():
+                    for check in resources:
+                        if any(fnmatch.fnmatchcase(rtype, p) for p in check.supported_resources):
+                            yield check, f"{rtype}.{rname}", self._guard(check, lambda: check.sov_evaluate(conf, rtype))
+
+    def _ansible(self, doc: Document) -> Iterator[tuple[Any, str | None, list[Hit]]]:
+        checks = REGISTRY.of_target("ansible-task")
+        for task in iter_tasks(doc.data):
+            module = task_module(task)
+            if not module:
+                continue
+            resource = f"tasks.{module}.{task.get('name') or 'unnamed'}"
+            for check in checks:
+                if check.sov_applies(module):
+                    yield check, resource, self._guard(check, lambda: check.sov_evaluate(task, module))
+
+    def _kubernetes(self, doc: Document) -> Iterator[tuple[Any, str | None, list[Hit]]]:
+        checks = REGISTRY.of_target("kubernetes")
+        for obj in k8s_objects(doc.data):
+            if not isinstance(obj, dict) or "kind" not in obj:
+                continue
+            name = (obj.get("metadata") or {}).get("name", "unnamed") if isinstance(obj.get("metadata"), dict) else "unnamed"
+            resource = f"{obj['kind']}.{name}"
+            for check in checks:
+                if obj["kind"] in check.supported_specs:
+                    yield check, resource, self._guard(check, lambda: check.sov_evaluate(obj, obj["kind"]))
+
+
+def k8s_objects(data: list[Any]) -> Iterator[dict[str, Any]]:
+    """Kubernetes objects of a stream, with `kind: List` (and *List) expanded."""
+    for obj in data:
+        if isinstance(obj, dict) and str(obj.get("kind", "")).endswith("List") and isinstance(obj.get("items"), list):
+            yield from k8s_objects(obj["items"])
+        elif isinstance(obj, dict):
+            yield obj
+
+
+def iter_tasks(data: Any) -> Iterator[dict[str, Any]]:
+    """Every task and handler of a playbook or task file, including those nested in blocks."""
+    stack = list(data) if isinstance(data, list) else [data]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack[0:0] = item
+            continue
+        if not isinstance(item, dict):
+            continue
+        nested = [item[k] for k in TASK_CONTAINERS if isinstance(item.get(k), list)]
+        if nested:
+            for n in nested:
+                stack[0:0] = n
+            if "hosts" in item or "block" in item:
+                continue
+        if "hosts" not in item:
+            yield item
+
+
+def task_module(task: dict[str, Any]) -> str | None:
+    for key in task:
+        if key.startswith("__") or key in ANSIBLE_KEYWORDS or key in TASK_CONTAINERS or key.startswith("with_"):
+            continue
+        return key
+    action = task.get("action") or task.get("local_action")
+    if isinstance(action, str):
+        return action.split()[0]
+    if isinstance(action, dict) and isinstance(action.get("module"), str):
+        return action["module"]
+    return None
+
+
+def _drop_fallback_duplicates(findings: list[Finding], fallback: set[str]) -> list[Finding]:
+    specific = {(f.category, f.line) for f in findings if f.status is Status.FAILED and f.policy_id not in fallback}
+    return [f for f in findings
+            if not (f.status is Status.FAILED and f.policy_id in fallback and (f.category, f.line) in specific)]
+
+
+def line_of_key(doc: Document, mapping: dict[str, Any], key: str) -> int | None:
+    return doc.key_line(mapping, key)
+
+
+WORD_RE = re.compile(r"\w+")

@@ -1,0 +1,56 @@
+"""Helpers for native checks: walking parsed documents and scanning text lines."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from sovstack.collect.document import Document
+
+EMPTY = (None, "", False, [], {})
+
+
+def dicts(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every mapping in a parsed document, outermost first."""
+    if depth > 100:
+        return
+    if isinstance(node, dict):
+        yield node
+        for key, value in node.items():
+            if not str(key).startswith("__"):
+                yield from dicts(value, depth + 1)
+    elif isinstance(node, list):
+        for item in node:
+            yield from dicts(item, depth + 1)
+
+
+def all_dicts(doc: Document) -> Iterator[dict[str, Any]]:
+    for d in doc.data:
+        yield from dicts(d)
+
+
+def code_lines(doc: Document) -> Iterator[tuple[int, str]]:
+    """Non-comment lines of an unstructured file, numbered from 1."""
+    in_block = False
+    for n, line in enumerate(doc.lines, 1):
+        stripped = line.strip()
+        if in_block:
+            if "*/" in stripped or "#}" in stripped:
+                in_block = False
+            continue
+        if stripped.startswith(("/*", "{#")) and not ("*/" in stripped or "#}" in stripped):
+            in_block = True
+            continue
+        if not stripped or doc.is_comment(n):
+            continue
+        yield n, line
+
+
+def value_texts(doc: Document) -> Iterator[tuple[int, int, str]]:
+    """(line, end_line, text) of every value to scan: parsed scalars, or code lines of a text file."""
+    if doc.structured and doc.scalars:
+        for s in doc.scalars:
+            if not s.is_key:
+                yield s.line, max(s.end_line, s.line), s.value
+    else:
+        for n, line in code_lines(doc):
+            yield n, n, line

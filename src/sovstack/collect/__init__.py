@@ -1,0 +1,1 @@
+"""Collect: find input files, detect their kind and parse them into documents."""

@@ -1,0 +1,137 @@
+"""Decides what kind of infrastructure file a path is, from its name, place and content."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from sovstack.models import Kind
+
+YAML_EXT = (".yml", ".yaml")
+TEMPLATE_EXT = (".j2", ".jinja", ".jinja2", ".tpl", ".tmpl", ".gotmpl", ".template", ".js")
+ENV_NAMES = (".env", ".envrc")
+SHELL_EXT = (".sh", ".bash", ".zsh", ".ksh", ".ps1", ".bat", ".cmd")
+CONFIG_EXT = (".conf", ".cfg", ".ini", ".toml", ".properties", ".service", ".timer", ".xml", ".hcl", ".tfvars",
+              ".nomad", ".cnf", ".txt.j2")
+SOURCE_EXT = (".py", ".js", ".mjs", ".ts", ".go", ".rb", ".php", ".java", ".kt", ".cs", ".rs", ".lua", ".pl")
+PROSE_EXT = (".md", ".rst", ".adoc", ".txt", ".html", ".htm", ".org", ".tex", ".csv", ".svg")
+BINARY_EXT = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz",
+              ".7z", ".tar", ".whl", ".so", ".dll", ".exe", ".pyc", ".class", ".jar", ".woff", ".woff2",
+              ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav", ".ogg", ".db", ".sqlite", ".iso", ".img",
+              ".qcow2", ".gpg", ".p12", ".pfx", ".der", ".keystore")
+ANSIBLE_VAR_DIRS = ("group_vars", "host_vars")
+ANSIBLE_ROLE_DIRS = ("tasks", "handlers", "defaults", "vars", "meta")
+TEMPLATE_MARKERS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+PLAY_KEYS = {"hosts", "import_playbook", "ansible.builtin.import_playbook"}
+TASK_LISTS = ("tasks", "pre_tasks", "post_tasks", "handlers", "block", "rescue", "always")
+COMMON_MODULES = {
+    "apt", "yum", "dnf", "package", "copy", "template", "file", "service", "systemd", "command", "shell", "uri",
+    "get_url", "lineinfile", "blockinfile", "user", "group", "git", "pip", "debug", "set_fact", "include_tasks",
+    "import_tasks", "include_role", "import_role", "mail", "cron", "unarchive", "slurp", "fetch", "stat",
+    "assert", "fail", "wait_for", "script", "raw", "telegram", "slack", "discord", "docker_container",
+    "mysql_db", "postgresql_db", "ufw", "iptables", "replace", "synchronize", "sysctl", "mount", "flatpak",
+}
+
+
+def suffixes(name: str) -> list[str]:
+    return [s.lower() for s in PurePosixPath(name).suffixes]
+
+
+def by_name(rel: str) -> Kind | None:
+    """A kind that the name alone decides, or None when content must decide."""
+    p = PurePosixPath(rel)
+    name = p.name.lower()
+    if name.endswith(".tf"):
+        return Kind.TERRAFORM
+    if re.fullmatch(r"pulumi(\.[\w-]+)?\.ya?ml", name):
+        return Kind.PULUMI_CONFIG
+    if name.endswith(".py"):
+        return Kind.SOURCE  # a Pulumi program is recognised from its imports
+    if name in ENV_NAMES or name.endswith(".env") or name.startswith(".env."):
+        return Kind.ENV
+    if name.endswith(SHELL_EXT):
+        return Kind.SHELL
+    return None
+
+
+def is_binary_name(rel: str) -> bool:
+    return PurePosixPath(rel).name.lower().endswith(BINARY_EXT)
+
+
+def is_prose_name(rel: str) -> bool:
+    name = PurePosixPath(rel).name.lower()
+    return name.endswith(PROSE_EXT) or name in {"license", "copying", "notice", "authors", "changelog"}
+
+
+def looks_templated(rel: str, text: str) -> bool:
+    name = PurePosixPath(rel).name.lower()
+    return name.endswith(TEMPLATE_EXT) or "templates" in PurePosixPath(rel).parts or bool(TEMPLATE_MARKERS.search(text))
+
+
+def yaml_candidate(rel: str, text: str) -> bool:
+    sfx = suffixes(rel)
+    if any(s in YAML_EXT for s in sfx):
+        return True
+    head = [ln for ln in text.splitlines()[:30] if ln.strip() and not ln.lstrip().startswith("#")]
+    return bool(head) and all(re.match(r"^\s*(- |-$|[\w.\"'-]+:(\s|$)|\{\{|\{%|\s)", ln) for ln in head[:8]) \
+        and any(re.match(r"^\s*(- )?[\w.\"'-]+:(\s|$)", ln) for ln in head[:8])
+
+
+def _ansible_path(rel: str) -> bool:
+    parts = PurePosixPath(rel).parts
+    if any(d in parts for d in ANSIBLE_VAR_DIRS) or "playbooks" in parts:
+        return True
+    return "roles" in parts and any(d in parts for d in ANSIBLE_ROLE_DIRS)
+
+
+def _is_task(item: Any) -> bool:
+    if not isinstance(item, dict):
+        return False
+    keys = {k for k in item if not k.startswith("__")}
+    if keys & set(TASK_LISTS) - {"tasks", "pre_tasks", "post_tasks", "handlers"}:
+        return True
+    return any("." in k and re.fullmatch(r"[a-z_0-9]+\.[a-z_0-9]+\.[a-z_0-9]+", k) for k in keys) or \
+        bool(keys & COMMON_MODULES) or bool(keys & {"action", "local_action", "include", "import_tasks"})
+
+
+def _is_play(item: Any) -> bool:
+    return isinstance(item, dict) and bool(set(item) & PLAY_KEYS)
+
+
+def by_content(rel: str, docs: list[Any]) -> Kind:
+    """Kind of a parsed YAML/JSON stream."""
+    first = next((d for d in docs if d is not None), None)
+    if isinstance(first, dict):
+        if "zabbix_export" in first:
+            return Kind.ZABBIX
+        if "contactPoints" in first or ("apiVersion" in first and ("notifiers" in first or "policies" in first)
+                                        and "kind" not in first):
+            return Kind.GRAFANA
+        if isinstance(first.get("receivers"), list) and ("route" in first or "global" in first):
+            return Kind.ALERTMANAGER
+        if "deployment" in first and isinstance(first.get("deployment"), dict) or \
+                ("steps" in first and ("changeSummary" in first or "config" in first)):
+            return Kind.PULUMI_STATE
+        if isinstance(first.get("services"), dict) and any(
+                isinstance(s, dict) and ({"image", "build", "environment"} & set(s)) for s in first["services"].values()):
+            return Kind.COMPOSE
+    if any(isinstance(d, dict) and "apiVersion" in d and "kind" in d for d in docs):
+        return Kind.KUBERNETES
+    if isinstance(first, list) and first and (any(_is_play(i) for i in first) or
+                                               sum(_is_task(i) for i in first) >= max(1, len(first) // 2)):
+        return Kind.ANSIBLE
+    if _ansible_path(rel):
+        return Kind.ANSIBLE
+    return Kind.JSON if rel.lower().endswith(".json") else Kind.YAML
+
+
+def text_kind(rel: str) -> Kind:
+    name = PurePosixPath(rel).name.lower()
+    if name.endswith(SHELL_EXT):
+        return Kind.SHELL
+    if name.endswith(TEMPLATE_EXT[:-1]):
+        return Kind.TEMPLATE
+    if name.endswith(SOURCE_EXT):
+        return Kind.SOURCE
+    return Kind.CONFIG

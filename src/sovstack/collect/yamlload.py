@@ -1,0 +1,139 @@
+"""Safe YAML loading with line numbers, bounded against alias bombs and deep nesting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+START, END = "__startline__", "__endline__"  # the same keys checkov's YAML parser adds
+MAX_NODES = 2_000_000  # nodes after alias expansion
+MAX_DEPTH = 200
+
+_SCALAR_CTOR = SafeConstructor()
+
+
+class YamlLimitError(ValueError):
+    """The document is too large or too deep after alias expansion."""
+
+
+@dataclass
+class Scalar:
+    value: str
+    line: int
+    key: str | None  # the mapping key this scalar is the value of (or the key itself)
+    is_key: bool = False
+    end_line: int = 0
+
+
+@dataclass
+class Loaded:
+    docs: list[Any]
+    scalars: list[Scalar] = field(default_factory=list)
+    key_lines: dict[int, dict[str, int]] = field(default_factory=dict)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
+    if depth > MAX_DEPTH:
+        raise YamlLimitError(f"nesting deeper than {MAX_DEPTH} levels")
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # guards recursive aliases
+    if isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(v, memo, depth + 1) for v in node.value)
+    else:
+        size = 1
+    memo[key] = size
+    if size > MAX_NODES:
+        raise YamlLimitError(f"more than {MAX_NODES} nodes after alias expansion (alias bomb?)")
+    return size
+
+
+class _Builder:
+    def __init__(self, out: Loaded):
+        self.out = out
+        self.active: set[int] = set()
+
+    def build(self, node: yaml.Node, key: str | None = None) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            value = _SCALAR_CTOR.construct_object(node, deep=True)
+            if isinstance(value, (bytes, bytearray)):
+                value = "<binary>"
+            if isinstance(value, str):
+                self.out.scalars.append(Scalar(value, node.start_mark.line + 1, key, False, node.end_mark.line + 1))
+            elif value is not None and not isinstance(value, bool):
+                value = value if isinstance(value, (int, float)) else str(value)
+            return value
+        if id(node) in self.active:
+            raise YamlLimitError("recursive alias")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(v, key) for v in node.value]
+            return self._mapping(node)
+        finally:
+            self.active.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for knode, vnode in node.value:
+            if isinstance(knode, yaml.ScalarNode) and knode.tag == "tag:yaml.org,2002:merge":
+                merged = self.build(vnode, None)
+                for m in merged if isinstance(merged, list) else [merged]:
+                    if isinstance(m, dict):
+                        for k, v in m.items():
+                            result.setdefault(k, v)
+                continue
+            if isinstance(knode, yaml.ScalarNode):
+                k = str(_SCALAR_CTOR.construct_object(knode))
+                self.out.scalars.append(Scalar(k, knode.start_mark.line + 1, k, True, knode.start_mark.line + 1))
+            else:
+                k = f"<complex key at line {knode.start_mark.line + 1}>"
+            lines[k] = knode.start_mark.line + 1
+            result[k] = self.build(vnode, k)
+        result[START] = node.start_mark.line + 1
+        result[END] = node.end_mark.line + 1
+        self.out.key_lines[id(result)] = lines
+        return result
+
+
+def load(text: str) -> Loaded:
+    """Parse every document of a YAML stream; raises yaml.YAMLError or YamlLimitError."""
+    out = Loaded(docs=[])
+    nodes = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
+    memo: dict[int, int] = {}
+    total = 0
+    for node in nodes:
+        if node is None:
+            continue
+        total += _expanded_size(node, memo)
+        if total > MAX_NODES:
+            raise YamlLimitError(f"more than {MAX_NODES} nodes after alias expansion (alias bomb?)")
+    builder = _Builder(out)
+    out.docs = [builder.build(n) for n in nodes if n is not None]
+    return out
+
+
+JINJA_BLOCK = re.compile(r"\{%-?.*?-?%\}|\{#.*?#\}")
+UNQUOTED_EXPR = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[^\s:'\"#][^:#]*:\s+)?)(?P<expr>\{\{.*\}\}[^#]*?)\s*$")
+
+
+def desugar_template(text: str) -> str:
+    """Make a Jinja/Go-templated YAML file parseable without rendering it: tags dropped, bare
+    expressions quoted. Nothing is evaluated; line numbers are kept."""
+    out = []
+    for line in text.splitlines():
+        line = JINJA_BLOCK.sub("", line)
+        m = UNQUOTED_EXPR.match(line)
+        if m and not m.group("expr").startswith(("'", '"')):
+            expr = m.group("expr").replace("'", "''")
+            line = f"{m.group('lead')}'{expr}'"
+        out.append(line)
+    return "\n".join(out) + "\n"

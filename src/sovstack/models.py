@@ -1,0 +1,130 @@
+"""The one result model that every collector, policy and report format shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Category(StrEnum):
+    FOREIGN_MESSENGER = "foreign-messenger"
+    DATA_RESIDENCY = "data-residency"
+    LOCATION_UNVERIFIED = "location-unverified"
+    GOVERNANCE = "governance"  # self-waiver attempts and other process findings
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class Status(StrEnum):
+    FAILED = "failed"
+    PASSED = "passed"
+    WAIVED = "waived"
+
+
+class InputStatus(StrEnum):
+    EVALUATED = "evaluated"
+    ERROR = "error"
+
+
+class Kind(StrEnum):
+    ANSIBLE = "ansible"
+    TERRAFORM = "terraform"
+    KUBERNETES = "kubernetes"
+    COMPOSE = "compose"
+    ALERTMANAGER = "alertmanager"
+    GRAFANA = "grafana"
+    ZABBIX = "zabbix"
+    PULUMI_PROGRAM = "pulumi-program"
+    PULUMI_STATE = "pulumi-state"
+    PULUMI_CONFIG = "pulumi-config"
+    YAML = "yaml"  # structured data of no more specific kind
+    JSON = "json"
+    ENV = "env"
+    SHELL = "shell"
+    TEMPLATE = "template"
+    CONFIG = "config"
+    SOURCE = "source"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PulumiRef(Strict):
+    """A Pulumi resource as seen in a plan, a preview or a stack export."""
+
+    urn: str
+    type: str
+    provider: str | None = None  # provider package (aws, openstack, ...) or provider URN
+
+
+class WaiverRef(Strict):
+    id: str
+    reason: str
+    owner: str
+    approved_by: str
+    ticket: str
+    expires: dt.date
+    days_left: int
+
+
+class Finding(Strict):
+    policy_id: str
+    category: Category
+    status: Status
+    severity: Severity
+    file: str
+    line: int | None = None
+    resource: str | None = None
+    message: str
+    legal_basis: list[str] = Field(default_factory=list)
+    waiver: WaiverRef | None = None
+    excerpt: str | None = None
+    kind: str | None = None
+    pulumi: PulumiRef | None = None
+
+
+class InputRecord(Strict):
+    path: str
+    kind: str
+    status: InputStatus
+    error: str | None = None
+
+
+class ToolInfo(Strict):
+    name: str = "sovstack"
+    version: str
+
+
+class Summary(Strict):
+    failed: int = 0
+    passed: int = 0
+    waived: int = 0
+    errors: int = 0
+
+
+class Result(Strict):
+    schema_version: str
+    tool: ToolInfo
+    summary: Summary
+    inputs: list[InputRecord]
+    findings: list[Finding]
+    policy_errors: list[str] = Field(default_factory=list)
+    scanned_paths: list[str] = Field(default_factory=list)
+    started_at: str | None = None
+    duration_s: float | None = None
+
+    def failed(self) -> list[Finding]:
+        return [f for f in self.findings if f.status is Status.FAILED]

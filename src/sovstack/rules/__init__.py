@@ -1,0 +1,1 @@
+"""Rule logic shared by the checkov custom checks, the native checks and the Pulumi policy pack."""

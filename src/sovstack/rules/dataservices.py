@@ -1,0 +1,36 @@
+"""Finds hosted data services abroad (storage, databases, log sinks) in free text."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterator
+
+from sovstack.rules import knowledge
+from sovstack.rules.messengers import URL_RE
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[list[str], list[re.Pattern[str]]]:
+    suffixes, regexes = [], []
+    for entry in knowledge.locations().get("data_services") or []:
+        if entry.startswith("re:"):
+            regexes.append(re.compile(entry[3:], re.I))
+        else:
+            suffixes.append(entry.lower())
+    return suffixes, regexes
+
+
+def is_foreign_data_service(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    suffixes, regexes = _patterns()
+    return any(host == s or host.endswith("." + s) for s in suffixes) or any(r.search(host) for r in regexes)
+
+
+def find(text: str) -> Iterator[tuple[str, str]]:
+    """(matched text, host) for each foreign data-service endpoint in text."""
+    if "." not in text:
+        return
+    for m in URL_RE.finditer(text):
+        if is_foreign_data_service(m.group("host")):
+            yield m.group(0), m.group("host").lower()

@@ -1,0 +1,41 @@
+"""Loads the catalogue's data files (messengers, locations, sites) once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sovstack.paths import policies_dir
+
+
+class DataError(Exception):
+    """A data file of the catalogue is missing or malformed."""
+
+
+def _read(name: str) -> dict[str, Any]:
+    path = Path(policies_dir()) / "data" / name
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise DataError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+@lru_cache(maxsize=1)
+def messengers() -> dict[str, Any]:
+    return _read("messengers.yaml")
+
+
+@lru_cache(maxsize=1)
+def locations() -> dict[str, Any]:
+    return _read("locations.yaml")
+
+
+@lru_cache(maxsize=1)
+def sites() -> list[dict[str, Any]]:
+    return list(_read("sites.yaml").get("sites") or [])

@@ -1,0 +1,233 @@
+"""Classifies providers, regions, zones and endpoints as domestic, abroad, unknown or unresolved."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from sovstack.rules import knowledge
+
+UNRESOLVED_RE = re.compile(r"\$\{|\{\{|\bvar\.|\blocal\.|\bmodule\.|\bdata\.|\$[A-Za-z_]|<[^>]+>")
+
+
+class Place(StrEnum):
+    DOMESTIC = "domestic"
+    ABROAD = "abroad"
+    UNKNOWN = "unknown"  # a value the catalogue does not know
+    UNRESOLVED = "unresolved"  # a variable or expression: not known until deploy time
+
+
+@dataclass(frozen=True)
+class Verdict:
+    place: Place
+    reason: str
+    country: str | None = None
+    operator: str | None = None
+
+
+def _loc() -> dict[str, Any]:
+    return knowledge.locations()
+
+
+def _match_name(table: dict[str, str], value: str) -> str | None:
+    if value in table:
+        return table[value]
+    for key, country in table.items():
+        if key.startswith("re:") and re.match(key[3:], value):
+            return country
+    return None
+
+
+def is_unresolved(value: str) -> bool:
+    return bool(UNRESOLVED_RE.search(value))
+
+
+def _verdict(country: str | None, reason: str, operator: str | None) -> Verdict:
+    if country is None:
+        return Verdict(Place.UNKNOWN, reason, None, operator)
+    place = Place.DOMESTIC if country == "RU" else Place.ABROAD
+    return Verdict(place, reason, country, operator)
+
+
+@lru_cache(maxsize=1)
+def provider_index() -> dict[tuple[str, str], str]:
+    """(tool, provider name) -> operator id for terraform providers, pulumi packages, ansible collections."""
+    out: dict[tuple[str, str], str] = {}
+    for group in ("operators", "foreign"):
+        for oid, op in (_loc().get(group) or {}).items():
+            for tool, field in (("terraform", "terraform_providers"), ("pulumi", "pulumi_packages"),
+                                ("ansible", "ansible_collections")):
+                for name in op.get(field) or []:
+                    out[(tool, name)] = oid
+    return out
+
+
+def operator(oid: str) -> tuple[str, dict[str, Any]]:
+    """('operators'|'foreign', data) for an operator id."""
+    for group in ("operators", "foreign"):
+        ops = _loc().get(group) or {}
+        if oid in ops:
+            return group, ops[oid]
+    raise KeyError(oid)
+
+
+def operator_for(tool: str, name: str) -> str | None:
+    return provider_index().get((tool, name))
+
+
+def is_foreign_operator(oid: str | None) -> bool:
+    return bool(oid) and operator(oid)[0] == "foreign"
+
+
+def operator_verdict(oid: str) -> Verdict:
+    group, op = operator(oid)
+    if group == "foreign":
+        return Verdict(Place.ABROAD, f"{op['name']} has no region in Russia", op.get("country"), oid)
+    return Verdict(Place.UNKNOWN, f"{op['name']} has regions in and outside Russia", None, oid)
+
+
+def _host_of(value: str) -> str | None:
+    v = value.strip().strip("\"'")
+    if "://" not in v:
+        v = "//" + v
+    try:
+        host = urlsplit(v).hostname
+    except ValueError:
+        return None
+    return host.lower().rstrip(".") if host else None
+
+
+def _suffix_match(host: str, suffixes: list[str]) -> bool:
+    return any(host == s or host.endswith("." + s) for s in suffixes)
+
+
+def classify_endpoint(value: str) -> Verdict:
+    """Where the service at a URL or host name is."""
+    if is_unresolved(value):
+        return Verdict(Place.UNRESOLVED, f"endpoint {value!r} is given by a variable")
+    host = _host_of(value)
+    if not host:
+        return Verdict(Place.UNKNOWN, f"{value!r} is not a host name")
+    for oid, op in (_loc().get("operators") or {}).items():
+        # the most specific suffix wins: uz-1.cloud.api.selcloud.ru before selcloud.ru
+        best: tuple[int, str] | None = None
+        for country, suffixes in (op.get("endpoints") or {}).items():
+            for s in suffixes:
+                if host == s or host.endswith("." + s):
+                    if best is None or len(s) > best[0]:
+                        best = (len(s), country)
+        if best:
+            return _verdict(best[1], f"{host} is {op['name']} ({best[1]})", oid)
+    for oid, op in (_loc().get("foreign") or {}).items():
+        if _suffix_match(host, op.get("endpoints") or []):
+            return Verdict(Place.ABROAD, f"{host} is {op['name']} ({op.get('country')})", op.get("country"), oid)
+    site = site_for_host(host)
+    if site:
+        return _verdict(site.get("country"), f"{host} is site {site['id']} ({site.get('city')})", site["id"])
+    if host.endswith(".ru") or host.endswith(".xn--p1ai") or host.endswith(".su"):
+        return Verdict(Place.UNKNOWN, f"{host} has a Russian domain, but where it is hosted is not recorded")
+    return Verdict(Place.UNKNOWN, f"{host} is not in the location catalogue")
+
+
+def site_for_host(host: str) -> dict[str, Any] | None:
+    for site in knowledge.sites():
+        if _suffix_match(host, site.get("endpoints") or []):
+            return site
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    for site in knowledge.sites():
+        for net in site.get("networks") or []:
+            if ip in ipaddress.ip_network(net, strict=False):
+                return site
+    return None
+
+
+@lru_cache(maxsize=1)
+def _foreign_region_res() -> list[tuple[str, re.Pattern[str]]]:
+    return [(oid, re.compile(p)) for oid, p in (_loc().get("foreign_region_patterns") or {}).items()]
+
+
+def _shared_foreign(value: str) -> str | None:
+    for oid, op in (_loc().get("foreign") or {}).items():
+        if value in (op.get("regions") or []):
+            return oid
+    return None
+
+
+def classify_region(value: str, oid: str | None = None, kind: str = "region") -> Verdict:
+    """Where a region or zone name is; oid is the operator when the provider is known."""
+    value = str(value).strip()
+    if is_unresolved(value):
+        return Verdict(Place.UNRESOLVED, f"{kind} {value!r} is given by a variable", None, oid)
+    if oid:
+        group, op = operator(oid)
+        if group == "foreign":
+            return Verdict(Place.ABROAD, f"{kind} {value} of {op['name']}, which has no region in Russia",
+                           op.get("country"), oid)
+        country = _match_name(op.get("zones" if kind == "zone" else "regions") or {}, value) or \
+            _match_name(op.get("regions") or {}, value) or _match_name(op.get("zones") or {}, value)
+        if country:
+            return _verdict(country, f"{kind} {value} of {op['name']} is in {country}", oid)
+        return Verdict(Place.UNKNOWN, f"{kind} {value} is not a known {op['name']} location", None, oid)
+    return _classify_bare(value, kind)
+
+
+def _classify_bare(value: str, kind: str) -> Verdict:
+    for foid, rx in _foreign_region_res():
+        if rx.match(value):
+            return Verdict(Place.ABROAD, f"{kind} {value} is a region of {operator(foid)[1]['name']}", None, foid)
+    countries: dict[str, str] = {}
+    for oid, op in (_loc().get("operators") or {}).items():
+        c = _match_name(op.get("regions") or {}, value) or _match_name(op.get("zones") or {}, value)
+        if c:
+            countries[oid] = c
+    shared = _shared_foreign(value)
+    if shared:
+        return Verdict(Place.UNKNOWN, f"{kind} {value} is used by {operator(shared)[1]['name']} (abroad) and by "
+                       f"{', '.join(operator(o)[1]['name'] for o in countries) or 'others'}: decide by provider or endpoint")
+    if countries and len(set(countries.values())) == 1:
+        country = next(iter(countries.values()))
+        names = ", ".join(operator(o)[1]["name"] for o in countries)
+        return _verdict(country, f"{kind} {value} ({names}) is in {country}", next(iter(countries)))
+    return Verdict(Place.UNKNOWN, f"{kind} {value} is not in the location catalogue")
+
+
+@lru_cache(maxsize=1)
+def attribute_roles() -> dict[str, str]:
+    roles = {}
+    for role, names in (_loc().get("location_attributes") or {}).items():
+        for n in names:
+            roles[n] = role
+    return roles
+
+
+def classify_attribute(name: str, value: str, oid: str | None) -> Verdict | None:
+    """Verdict for one location-bearing attribute, or None if the attribute carries no location."""
+    role = attribute_roles().get(name.lower())
+    if role is None or not isinstance(value, str) or not value.strip():
+        return None
+    if role == "endpoint":
+        if not is_unresolved(value) and "." not in value:
+            return None
+        return classify_endpoint(value)
+    return classify_region(value, oid, "zone" if role == "zone" else "region")
+
+
+def combine(verdicts: list[Verdict]) -> Verdict | None:
+    """Abroad beats everything; then domestic evidence; then unknown/unresolved."""
+    if not verdicts:
+        return None
+    abroad = next((v for v in verdicts if v.place is Place.ABROAD), None)
+    if abroad:
+        return abroad
+    doubtful = [v for v in verdicts if v.place in (Place.UNKNOWN, Place.UNRESOLVED)]
+    if doubtful:
+        return doubtful[0]
+    return verdicts[0]
