@@ -32,7 +32,7 @@ def _spec(root: Path, extra: list[str]) -> pathspec.PathSpec:
     ignore = root / IGNORE_FILE
     if ignore.is_file():
         lines += ignore.read_text(encoding="utf-8", errors="replace").splitlines()
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.PathSpec.from_lines("gitignore", lines)
 
 
 def _link_problem(path: Path, root: Path) -> str | None:

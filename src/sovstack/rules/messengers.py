@@ -12,7 +12,7 @@ from sovstack.rules import knowledge
 # A URL or a bare host name with at least one dot, an optional port and path.
 URL_RE = re.compile(
     r"(?i)(?:(?:https?|wss?)://)?(?P<host>(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})"
-    r"(?::\d{1,5})?(?P<path>/[^\s'\"<>`)\]},]*)?"
+    r"(?::\d{1,5})?(?P<path>/[^\s'\"<>`)\]},;]*)?"
 )
 # Template and shell references to a variable: {{ name }}, ${NAME}, $NAME, %NAME%, {$NAME}, var.name.
 VAR_REF_RE = re.compile(

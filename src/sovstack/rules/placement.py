@@ -66,8 +66,12 @@ def provider_verdict(tool: str, name: str, conf: dict[str, Any]) -> tuple[Verdic
         evidence += [(k, scalar(conf[k]), classify_endpoint(str(scalar(conf[k]))))
                      for k in platform_attrs if k in conf and isinstance(scalar(conf[k]), str)
                      and all(k != e[0] for e in evidence)]
-        if not evidence:
+        if not any(k in platform_attrs or attribute_roles().get(snake(k)) == "endpoint" for k, _, _ in evidence) \
+                and not any(v.place is Place.ABROAD for _, _, v in evidence):
+            # region and zone names of a self-hosted platform are free text ("RegionOne"): only its endpoint places it
             return Verdict(Place.UNKNOWN, f"{name} provider names no endpoint: its site cannot be verified"), None
+        evidence = [e for e in evidence if e[0] in platform_attrs or attribute_roles().get(snake(e[0])) == "endpoint"
+                    or e[2].place is Place.ABROAD]
     if evidence:
         verdict = combine([v for _, _, v in evidence])
         attr = next(k for k, _, v in evidence if v is verdict)

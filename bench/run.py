@@ -1,0 +1,47 @@
+"""Benchmark: wall time of sovstack check vs plain checkov -d with the same custom checks on the same tree."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".venv" / "bin"
+ENV = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{cmd[0]} failed with exit {proc.returncode}: {proc.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("tree", nargs="?", default=str(ROOT / "examples"))
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    sov = [str(BIN / "sovstack"), "check", args.tree, "--format", "json", "--output", os.devnull]
+    ck = [str(BIN / "checkov"), "-d", args.tree, "--external-checks-dir", str(ROOT / "policies/checks/checkov"),
+          "--skip-download", "--quiet", "--compact", "-o", "json"]
+    timed(sov)  # warm the file cache for both
+    sov_t = [timed(sov) for _ in range(args.runs)]
+    ck_t = [timed(ck) for _ in range(args.runs)]
+    s, c = statistics.median(sov_t), statistics.median(ck_t)
+    print(f"tree: {args.tree} ({sum(1 for p in Path(args.tree).rglob('*') if p.is_file())} files), median of {args.runs} runs")
+    print(f"sovstack check: {s:.3f} s  (runs: {', '.join(f'{t:.3f}' for t in sov_t)})")
+    print(f"checkov -d:     {c:.3f} s  (runs: {', '.join(f'{t:.3f}' for t in ck_t)})")
+    print(f"sovstack/checkov time ratio: {s / c:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

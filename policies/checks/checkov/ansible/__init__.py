@@ -1,0 +1,1 @@
+"""sovstack policies as checkov custom checks (checkov loads only folders with __init__.py)."""
