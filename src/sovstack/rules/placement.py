@@ -59,6 +59,9 @@ def provider_verdict(tool: str, name: str, conf: dict[str, Any]) -> tuple[Verdic
     oid = operator_for(tool, name)
     evidence = list(location_evidence(conf, oid))
     if oid and is_foreign_operator(oid):
+        domestic = domestic_endpoint(evidence)
+        if domestic:  # e.g. the aws provider pointed at Yandex Object Storage
+            return domestic
         attr = next((k for k, _, v in evidence if v.place is Place.ABROAD), None)
         return operator_verdict(oid), attr
     platform_attrs = platforms(tool).get(name)
@@ -83,6 +86,15 @@ def provider_verdict(tool: str, name: str, conf: dict[str, Any]) -> tuple[Verdic
                            f"{operator(oid)[1]['name']} default endpoint is in {default}", default, oid), None
         return Verdict(Place.UNKNOWN, f"{operator(oid)[1]['name']}: no region or endpoint given", None, oid), None
     return None, None
+
+
+def domestic_endpoint(evidence: list[tuple[str, str, Verdict]]) -> tuple[Verdict, str] | None:
+    """A foreign SDK aimed only at domestic endpoints (S3-compatible storage in Russia) is domestic."""
+    endpoints = [(k, v) for k, _, v in evidence if attribute_roles().get(snake(k)) == "endpoint"
+                 or snake(k).endswith(("_url", "endpoint"))]
+    if endpoints and all(v.place is Place.DOMESTIC for _, v in endpoints):
+        return endpoints[0][1], endpoints[0][0]
+    return None
 
 
 def resource_prefix_operator(tool: str, rtype: str) -> str | None:

@@ -3,7 +3,9 @@
 from sovstack.checks.base import Hit
 from sovstack.checks.checkov_base import AnsibleTaskCheck
 from sovstack.rules import placement
-from sovstack.rules.locations import is_foreign_operator, operator
+from sovstack.rules.locations import Place, classify_endpoint, is_foreign_operator, operator
+
+ENDPOINT_ARGS = ("endpoint_url", "endpoint", "s3_url", "ec2_url", "aws_endpoint_url")
 
 # Listed for checkov, which matches exact module names; sovstack matches whole collections.
 COMMON = ["amazon.aws.ec2_instance", "amazon.aws.s3_bucket", "amazon.aws.s3_object", "amazon.aws.rds_instance",
@@ -20,13 +22,16 @@ class ForeignCloudAnsibleTask(AnsibleTaskCheck):
         super().__init__("SOV-RES-004", COMMON)
 
     def sov_applies(self, module):
-        return is_foreign_operator(placement.ansible_module_operator(module))
+        return True  # every task is evaluated, so a clean playbook reports this policy as passed
 
     def sov_evaluate(self, task, module):
         oid = placement.ansible_module_operator(module)
         if not is_foreign_operator(oid):
             return []
         args = task.get(module) if isinstance(task.get(module), dict) else {}
+        endpoints = [classify_endpoint(args[k]) for k in ENDPOINT_ARGS if isinstance(args.get(k), str)]
+        if endpoints and all(v.place is Place.DOMESTIC for v in endpoints):
+            return []  # S3-compatible storage in Russia driven by a foreign SDK
         region = next((args[k] for k in ("region", "location", "zone", "aws_region") if isinstance(args.get(k), str)), None)
         where = f" in {region}" if region else ""
         return [Hit(f"task {task.get('name') or 'unnamed'!r} provisions {module} on {operator(oid)[1]['name']}{where},"
