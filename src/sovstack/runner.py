@@ -27,7 +27,8 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
 
 
-def _rel(root_index: int, many: bool, rel: str, root: Path) -> str:
+def _label(many: bool, rel: str, root: Path) -> str:
+    """Paths are relative to the scanned path; with several paths, prefixed by the path's name."""
     return f"{root.name}/{rel}" if many else rel
 
 
@@ -35,13 +36,13 @@ def collect(opts: Options) -> tuple[list[Document], list[InputRecord]]:
     docs: list[Document] = []
     records: list[InputRecord] = []
     many = len(opts.paths) > 1
-    for i, path in enumerate(opts.paths):
+    for path in opts.paths:
         for item in discover.walk(path, opts.excludes):
             if isinstance(item, discover.DiscoveryError):
                 records.append(InputRecord(path=item.rel, kind="unknown", status=InputStatus.ERROR, error=item.reason))
                 continue
             read = parse.read(item, opts.max_bytes)
-            label = _rel(i, many, item.rel, item.root)
+            label = _label(many, item.rel, item.root)
             if isinstance(read, parse.Skipped):
                 continue
             if isinstance(read, parse.ParseError):

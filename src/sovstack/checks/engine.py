@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.util
-import re
 import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -191,9 +190,3 @@ def _drop_fallback_duplicates(findings: list[Finding], fallback: set[str]) -> li
     return [f for f in findings
             if not (f.status is Status.FAILED and f.policy_id in fallback and (f.category, f.line) in specific)]
 
-
-def line_of_key(doc: Document, mapping: dict[str, Any], key: str) -> int | None:
-    return doc.key_line(mapping, key)
-
-
-WORD_RE = re.compile(r"\w+")
