@@ -70,6 +70,8 @@ def check(
     policies: Annotated[Optional[Path], typer.Option(help="Policy catalogue folder.")] = None,
     exclude: Annotated[Optional[list[str]], typer.Option(help="gitignore-style pattern to skip; repeatable.")] = None,
     max_file_size: Annotated[int, typer.Option(help="Files larger than this many bytes are input errors.")] = 5 * 1024 * 1024,
+    plan: Annotated[bool, typer.Option("--plan/--no-plan", help="Run Pulumi Python programs offline under the SDK's mocks (no credentials, no network) and check what each stack would create. With --no-plan their stacks are reported as not evaluated.")] = True,
+    plan_timeout: Annotated[float, typer.Option(help="Seconds one stack's offline plan may take.")] = 60.0,
     today: Annotated[Optional[str], typer.Option(hidden=True, help="Date for waiver expiry (tests).")] = None,
 ) -> None:
     """Check infrastructure code for data residency and foreign-messenger notifications."""
@@ -90,7 +92,10 @@ def check(
             raise fail(f"{out}: its folder does not exist")
     catalogue = _catalogue(policies)
     day = dt.date.fromisoformat(today) if today else dt.date.today()
-    opts = runner.Options(paths=scan, max_bytes=max_file_size, excludes=list(exclude or []), today=day)
+    if plan_timeout <= 0:
+        raise fail("--plan-timeout must be positive")
+    opts = runner.Options(paths=scan, max_bytes=max_file_size, excludes=list(exclude or []), today=day, plan=plan)
+    opts.plan_limits.timeout_s = plan_timeout
     waiver_path = waivers or (scan[0] / waiver_mod.DEFAULT_FILE if scan[0].is_dir() else None)
     if waivers and not waivers.is_file():
         raise fail(f"{waivers}: waiver file not found")
@@ -107,6 +112,33 @@ def check(
         else:
             sys.stdout.write(text)
     raise typer.Exit(exit_code(result, fail_on))
+
+
+@app.command()
+def inventory(
+    stack: Annotated[str, typer.Argument(help="Stack name, e.g. chelyabinsk (Pulumi.<stack>.yaml).")],
+    project: Annotated[Path, typer.Option(help="Pulumi project folder (with Pulumi.yaml).")] = Path("."),
+    from_export: Annotated[Optional[Path], typer.Option("--from-export", help="Read addresses from a `pulumi stack export` or `pulumi stack output --json` file instead of planning offline.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Inventory file to write (default: stdout).")] = None,
+) -> None:
+    """Write the Ansible inventory of a stack: hosts grouped by role and site, from the stack's outputs."""
+    from sovstack import inventory as inv_mod
+
+    if output is not None and not output.resolve().parent.is_dir():
+        raise fail(f"{output}: its folder does not exist")
+    try:
+        if from_export is not None:
+            inv, source = inv_mod.from_export(from_export)
+        else:
+            inv, source = inv_mod.from_plan(project.resolve(), stack)
+    except inv_mod.InventoryError as exc:
+        raise fail(str(exc)) from exc
+    text = inv_mod.render(inv, stack, source)
+    if output is not None:
+        write_atomic(output, text)
+        typer.echo(f"sovstack: wrote {output} ({len(inv.hosts)} hosts)", err=True)
+    else:
+        sys.stdout.write(text)
 
 
 @policies_app.command("list")

@@ -13,6 +13,7 @@ class Category(StrEnum):
     DATA_RESIDENCY = "data-residency"
     LOCATION_UNVERIFIED = "location-unverified"
     GOVERNANCE = "governance"  # self-waiver attempts and other process findings
+    DATA_PROTECTION = "data-protection"  # safeguards for personal data: no accidental deletion, no open ports
 
 
 class Severity(StrEnum):
@@ -68,6 +69,7 @@ class PulumiRef(Strict):
     urn: str
     type: str
     provider: str | None = None  # provider package (aws, openstack, ...) or provider URN
+    stack: str | None = None
 
 
 class WaiverRef(Strict):
@@ -101,6 +103,9 @@ class InputRecord(Strict):
     kind: str
     status: InputStatus
     error: str | None = None
+    stack: str | None = None  # a Pulumi stack planned offline
+    resources: int | None = None  # resources in a planned stack
+    seconds: float | None = None  # time the offline plan took
 
 
 class ToolInfo(Strict):

@@ -14,6 +14,8 @@ from sovstack.checks.base import InputProblem
 from sovstack.checks.engine import Engine, PolicyError
 from sovstack.collect import discover, parse
 from sovstack.collect.document import Document
+from sovstack.collect.pulumiplan import plan as pulumi_plan
+from sovstack.collect.pulumiplan import project as pulumi_project
 from sovstack.models import Finding, InputRecord, InputStatus, Result, Status, Summary, ToolInfo
 from sovstack.waivers import Waiver, apply_waivers
 
@@ -25,6 +27,8 @@ class Options:
     excludes: list[str] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
+    plan: bool = True  # run Pulumi Python programs offline under mocks
+    plan_limits: pulumi_plan.Limits = field(default_factory=pulumi_plan.Limits)
 
 
 def _label(many: bool, rel: str, root: Path) -> str:
@@ -53,10 +57,40 @@ def collect(opts: Options) -> tuple[list[Document], list[InputRecord]]:
     return docs, records
 
 
+def plan_pulumi(docs: list[Document], opts: Options) -> tuple[list[Document], list[InputRecord]]:
+    """Offline plans of every Pulumi stack found; a stack that cannot be planned is an input error."""
+    projects, problems = pulumi_project.find(docs)
+    records = [InputRecord(path=rel, kind="pulumi-program", status=InputStatus.ERROR, error=reason)
+               for rel, reason in problems]
+    if not opts.plan:
+        records += [InputRecord(path=p.label(s), kind="pulumi-program", status=InputStatus.ERROR, stack=s.name,
+                                error="not planned (--no-plan): the program was not run, its resources not checked")
+                    for p in projects for s in p.stacks]
+        return [], records
+    planned = []
+    for item in pulumi_plan.run_all(projects, opts.plan_limits):
+        if isinstance(item, pulumi_plan.PlanError):
+            records.append(InputRecord(path=item.rel, kind="pulumi-program", status=InputStatus.ERROR,
+                                       error=item.reason, stack=item.stack))
+        else:
+            planned.append(item)
+    return planned, records
+
+
+def _record(doc: Document, **extra) -> InputRecord:
+    if isinstance(doc, pulumi_plan.PlanDocument):
+        extra.update(stack=doc.stack, seconds=doc.seconds,
+                     resources=len(doc.data[0]["deployment"]["resources"]) if doc.data else 0)
+    return InputRecord(path=doc.rel, kind=doc.kind.value, **extra)
+
+
 def run(opts: Options, catalogue: Catalogue) -> Result:
     started = time.perf_counter()
     start_stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     docs, records = collect(opts)
+    planned, plan_records = plan_pulumi(docs, opts)
+    docs += planned
+    records += plan_records
     engine = Engine(catalogue)
     engine.load_for(d.kind for d in docs)
     findings: list[Finding] = []
@@ -64,16 +98,15 @@ def run(opts: Options, catalogue: Catalogue) -> Result:
     for doc in docs:
         try:
             findings += engine.evaluate(doc)
-            records.append(InputRecord(path=doc.rel, kind=doc.kind.value, status=InputStatus.EVALUATED))
+            records.append(_record(doc, status=InputStatus.EVALUATED))
         except InputProblem as exc:
-            records.append(InputRecord(path=doc.rel, kind=doc.kind.value, status=InputStatus.ERROR, error=str(exc)))
+            records.append(_record(doc, status=InputStatus.ERROR, error=str(exc)))
         except PolicyError as exc:
             policy_errors.append(f"{doc.rel}: {exc}")
-            records.append(InputRecord(path=doc.rel, kind=doc.kind.value, status=InputStatus.ERROR,
-                                       error=f"not fully evaluated: {exc}"))
-    findings = apply_waivers(findings, opts.waivers, opts.today)
+            records.append(_record(doc, status=InputStatus.ERROR, error=f"not fully evaluated: {exc}"))
+    findings = apply_waivers(engine.dedupe(findings), opts.waivers, opts.today)
     findings.sort(key=lambda f: (f.status is not Status.FAILED, f.file, f.line or 0, f.policy_id))
-    records.sort(key=lambda r: r.path)
+    records.sort(key=lambda r: (r.path, r.kind))
     return Result(
         schema_version=SCHEMA_VERSION, tool=ToolInfo(version=__version__), summary=summarize(findings, records),
         inputs=records, findings=findings, policy_errors=policy_errors,

@@ -1,19 +1,12 @@
 """SOV-LOC-003: Pulumi resource or provider whose location cannot be verified."""
 
-from sovstack.checks.base import Hit, NativeCheck
-from sovstack.rules import pulumistate
-from sovstack.rules.locations import Place
+from sovstack.checks.graph import GraphCheck
+from sovstack.rules import pulumigraph
 
 
-class PulumiResourceUnverified(NativeCheck):
+class PulumiResourceUnverified(GraphCheck):
     id = "SOV-LOC-003"
-    kinds = ("pulumi-state",)
-
-    def scan(self, doc):
-        for node, state, verdict, own in pulumistate.verdicts(doc):
-            if verdict is not None and own and verdict.place in (Place.UNKNOWN, Place.UNRESOLVED):
-                yield Hit(f"{state['type']}: location not verified: {verdict.reason}",
-                          line=doc.key_line(state, "type"), resource=state.get("urn"))
+    rule = pulumigraph.unverified
 
 
 check = PulumiResourceUnverified()

@@ -1,19 +1,12 @@
-"""SOV-RES-005: Pulumi resource or provider placed abroad (stack export or preview)."""
+"""SOV-RES-005: Pulumi resource or provider placed abroad (offline plan, preview or stack export)."""
 
-from sovstack.checks.base import Hit, NativeCheck
-from sovstack.rules import pulumistate
-from sovstack.rules.locations import Place
+from sovstack.checks.graph import GraphCheck
+from sovstack.rules import pulumigraph
 
 
-class PulumiResourceAbroad(NativeCheck):
+class PulumiResourceAbroad(GraphCheck):
     id = "SOV-RES-005"
-    kinds = ("pulumi-state",)
-
-    def scan(self, doc):
-        for node, state, verdict, own in pulumistate.verdicts(doc):
-            if verdict is not None and own and verdict.place is Place.ABROAD:
-                yield Hit(f"{state['type']} is abroad: {verdict.reason}", line=doc.key_line(state, "type"),
-                          resource=state.get("urn"))
+    rule = pulumigraph.abroad
 
 
 check = PulumiResourceAbroad()

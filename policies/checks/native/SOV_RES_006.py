@@ -24,6 +24,8 @@ class PulumiForeignCloud(NativeCheck):
     kinds = ("pulumi-program", "pulumi-config")
 
     def scan(self, doc):
+        if doc.planned:
+            return  # the stack's resources are judged by SOV-RES-005; its source and config files are read here
         if doc.kind.value == "pulumi-program":
             yield from self._program(doc)
         else:

@@ -19,6 +19,8 @@ class Hit:
     start: int | None = None  # where to look for needle
     end: int | None = None
     resource: str | None = None
+    file: str | None = None  # where the finding is, when not the document itself (a planned stack's source)
+    pulumi: dict | None = None  # urn, type, provider, stack of a Pulumi resource
 
 
 class InputProblem(Exception):

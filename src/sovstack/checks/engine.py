@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 from sovstack.catalogue import Catalogue
 from sovstack.checks.base import REGISTRY, Hit, NativeCheck
 from sovstack.collect.document import Document
-from sovstack.models import Finding, Kind, Status
+from sovstack.models import Finding, Kind, PulumiRef, Status
 from sovstack.redact import redact
 
 # Which policy folders a document kind needs (checkov checks by framework, native checks by kind).
@@ -73,7 +73,17 @@ class Engine:
                 findings.append(self._finding(meta, doc, Status.PASSED, None, resource, "no violation found"))
             for hit in hits:
                 line = hit.line or doc.find_line(hit.needle or "", hit.start or 1, hit.end) or hit.start
-                findings.append(self._finding(meta, doc, Status.FAILED, line, hit.resource or resource, hit.message))
+                finding = self._finding(meta, doc, Status.FAILED, line, hit.resource or resource, hit.message)
+                if hit.file:
+                    finding.file = hit.file
+                    finding.excerpt = redact(doc.excerpt(hit.file, line).strip()[:200]) or None
+                if hit.pulumi:
+                    finding.pulumi = PulumiRef(**hit.pulumi)
+                findings.append(finding)
+        return _drop_fallback_duplicates(findings, self._fallback_ids())
+
+    def dedupe(self, findings: list[Finding]) -> list[Finding]:
+        """Across documents: the same file can be read twice (a stack file as config and as a plan's source)."""
         return _drop_fallback_duplicates(findings, self._fallback_ids())
 
     def _fallback_ids(self) -> set[str]:
@@ -186,7 +196,21 @@ def task_module(task: dict[str, Any]) -> str | None:
 
 
 def _drop_fallback_duplicates(findings: list[Finding], fallback: set[str]) -> list[Finding]:
-    specific = {(f.category, f.line) for f in findings if f.status is Status.FAILED and f.policy_id not in fallback}
-    return [f for f in findings
-            if not (f.status is Status.FAILED and f.policy_id in fallback and (f.category, f.line) in specific)]
+    """One finding per place: a fallback policy gives way to a specific one of its category on the same line,
+    and the same policy reports a line once (a stack file is read as config and again as the plan's source)."""
+    specific = {(f.file, f.category, f.line) for f in findings
+                if f.status is Status.FAILED and f.policy_id not in fallback}
+    seen: set[tuple] = set()
+    out = []
+    for f in findings:
+        if f.status is Status.FAILED:
+            if f.policy_id in fallback and (f.file, f.category, f.line) in specific:
+                continue
+            key = (f.policy_id, f.file, f.line, f.resource if f.line is None else None)
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(f)
+    return out
+
 

@@ -25,6 +25,7 @@ class Document:
     key_lines: dict[int, dict[str, int]] = field(default_factory=dict)
     structured: bool = False  # data came from a parser: scan values, not raw lines
     template: bool = False
+    planned: bool = False  # a Pulumi stack's resource graph from the offline plan (text: its stack file)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -34,6 +35,10 @@ class Document:
         if line is None or not 1 <= line <= len(self.lines):
             return ""
         return self.lines[line - 1]
+
+    def excerpt(self, rel: str, line: int | None) -> str:
+        """Text of a line in this document or (for documents that point elsewhere) in a file it stands for."""
+        return self.line_text(line) if rel == self.rel else ""
 
     def is_comment(self, line: int) -> bool:
         return bool(COMMENT_RE.match(self.line_text(line)))

@@ -21,7 +21,11 @@ def resources(doc):
 
 def verdicts(doc):
     """(node, state, verdict, own) per resource; own=False when the verdict is inherited from its provider."""
-    items = list(resources(doc))
+    return verdicts_of(list(resources(doc)))
+
+
+def verdicts_of(items):
+    """verdicts() over (node, state) pairs from any source: an export, a preview, a plan, a CrossGuard stack."""
     providers = {}
     for node, state in items:
         if state["type"].startswith("pulumi:providers:"):

@@ -1,0 +1,324 @@
+"""Runs one Pulumi Python program under the SDK's mocks and prints its resource graph (the offline plan's child).
+
+Started by `sovstack.collect.pulumiplan.plan` as `python -m sovstack.collect.pulumiplan.child` in its own process,
+with a time limit and resource limits. Reads a JSON request on stdin:
+
+    {"project_dir": ..., "program": <dir or file>, "project": <name>, "stack": <name>,
+     "config": {"<ns>:<key>": "<string or JSON>"}, "secret_keys": [...]}
+
+and writes one JSON object on stdout: {"ok": true, "resources": [...]} in the shape of `pulumi stack export`'s
+`deployment.resources`, or {"ok": false, "reason": <category>, "error": <message>}. Nothing here imports the
+rest of sovstack: this module needs only the standard library and the Pulumi SDK.
+
+While the program runs, network access, subprocesses and native code loading through ctypes are refused (an
+audit hook), so a program cannot phone home or escape; a refusal is reported even when the program catches it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import sys
+import traceback
+from pathlib import Path
+
+BLOCKED_EVENTS = {
+    "socket.connect": "open a network connection",
+    "socket.getaddrinfo": "resolve a host name",
+    "socket.gethostbyname": "resolve a host name",
+    "socket.gethostbyaddr": "resolve an address",
+    "socket.sendto": "send network traffic",
+    "socket.bind": "listen on the network",
+    "subprocess.Popen": "run a command",
+    "os.system": "run a command",
+    "os.exec": "run a command",
+    "os.posix_spawn": "run a command",
+    "os.spawn": "run a command",
+    "os.fork": "fork",
+    "ctypes.dlopen": "load native code",
+    "webbrowser.open": "open a browser",
+}
+_refusals: list[str] = []
+_armed = False
+
+
+class Refused(PermissionError):
+    """Raised inside the program when it tries something the offline plan forbids."""
+
+
+def _audit(event: str, args: tuple) -> None:
+    if not _armed or event not in BLOCKED_EVENTS:
+        return
+    if event == "socket.connect" and args and getattr(args[0], "family", None) == 1:  # AF_UNIX inside the process
+        return
+    target = ""
+    if event.startswith("socket.") and len(args) > 1:
+        target = f" ({args[1]!r})" if event != "socket.getaddrinfo" else f" ({args[0]!r})"
+    elif args:
+        target = f" ({str(args[0])[:120]!r})"
+    message = f"the program tried to {BLOCKED_EVENTS[event]}{target}"
+    _refusals.append(message)
+    raise Refused(message)
+
+
+def _emit(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj, default=_jsonable))
+    sys.stdout.flush()
+
+
+def _jsonable(value):
+    """JSON for values the SDK hands back: resources by URN, secrets unwrapped, anything else as text."""
+    urn = getattr(value, "urn", None)
+    if urn is not None and hasattr(value, "_name"):
+        return {"resourceRef": getattr(urn, "_value", None) or str(urn)}
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    return str(value)
+
+
+def _deserialize(struct):
+    from pulumi.runtime import rpc
+
+    return rpc.deserialize_properties(struct, keep_unknowns=True)
+
+
+def _plain(value):
+    """Strip the SDK's secret and unknown wrappers (unknown values become None)."""
+    from pulumi.runtime import rpc
+
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return _plain(value.get("value"))
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if value is rpc.UNKNOWN or type(value).__name__ == "Unknown":
+        return None
+    return value
+
+
+def _position(request, project_dir: str) -> str | None:
+    """`project://<relative path>#line` of the first stack frame inside the project, as stack exports do."""
+    candidates = []
+    if request.HasField("sourcePosition") and request.sourcePosition.uri:
+        candidates.append(request.sourcePosition)
+    if request.HasField("stackTrace"):
+        candidates += [f.pc for f in request.stackTrace.frames if f.HasField("pc")]
+    root = Path(project_dir).resolve()
+    for pos in candidates:
+        path = Path(pos.uri.removeprefix("file://"))
+        try:
+            rel = path.resolve().relative_to(root)
+        except (ValueError, OSError):
+            continue
+        if "site-packages" in rel.parts:
+            continue
+        return f"project:///{rel.as_posix()}#{pos.line}"
+    return None
+
+
+def _monitor_class():
+    from pulumi.runtime.mocks import MockMonitor
+
+    class RecordingMonitor(MockMonitor):
+        """A mock monitor that keeps what the engine would see: parents, providers, protect flags, positions."""
+
+        def __init__(self, mocks, project_dir: str):
+            super().__init__(mocks)
+            self.project_dir = project_dir
+            self.records: dict[str, dict] = {}
+            self.order: list[str] = []
+
+        def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+            response = super().RegisterResource(request)
+            inputs = _plain(_deserialize(request.object))
+            record = {
+                "urn": response.urn, "type": request.type, "custom": bool(request.custom),
+                "id": response.id or None, "parent": request.parent or None, "provider": request.provider or None,
+                "protect": bool(request.protect), "retainOnDelete": bool(request.retainOnDelete),
+                "dependencies": list(request.dependencies), "inputs": inputs,
+                "outputs": dict(inputs) if request.custom else {},
+                "sourcePosition": _position(request, self.project_dir),
+            }
+            if request.type.startswith("pulumi:providers:") and response.id:
+                record["id"] = response.id
+            if response.urn not in self.records:
+                self.order.append(response.urn)
+            self.records[response.urn] = record
+            return response
+
+        def RegisterResourceOutputs(self, request):  # noqa: N802
+            record = self.records.get(request.urn)
+            if record is not None:
+                record["outputs"] = _plain(_deserialize(request.outputs))
+            return super().RegisterResourceOutputs(request)
+
+    return RecordingMonitor
+
+
+def _mocks_class():
+    import pulumi
+
+    class EchoMocks(pulumi.runtime.Mocks):
+        """Outputs are the inputs; invokes answer with their arguments and a stable id."""
+
+        def new_resource(self, args):
+            return f"{args.name}-id", dict(args.inputs)
+
+        def call(self, args):
+            label = "-".join(str(v) for v in sorted(args.args.items()) if isinstance(v[1], str))[:80]
+            return {"id": f"{args.token}-{label}" if label else args.token, **args.args}
+
+    return EchoMocks
+
+
+def _entry(program: Path) -> Path:
+    return program / "__main__.py" if program.is_dir() else program
+
+
+def plan(request: dict) -> dict:
+    global _armed
+    import pulumi
+    from pulumi.runtime import mocks as mocks_module
+    from pulumi.runtime import settings
+    from pulumi.runtime import stack as stack_module
+    from pulumi.runtime.sync_await import _sync_await
+
+    project_dir = request["project_dir"]
+    program = Path(request["program"])
+    entry = _entry(program)
+    if not entry.is_file():
+        return {"ok": False, "reason": "no-program", "error": f"no program at {entry} (Pulumi.yaml main:)"}
+    monitor = _monitor_class()(_mocks_class()(), project_dir)
+    settings.ROOT.set(object())  # keeps set_mocks from making the root stack unit tests use (its late outputs
+    mocks_module.set_mocks(monitor.mocks, project=request["project"], stack=request["stack"], preview=True,
+                           monitor=monitor)  # would race with the program's); the program gets its own below
+    settings.ROOT.set(None)
+    pulumi.runtime.set_all_config(request.get("config") or {}, request.get("secret_keys") or [])
+    program_dir = entry.parent
+    sys.path.insert(0, str(program_dir))
+    os.chdir(program_dir)
+
+    def run():
+        runpy.run_path(str(entry), run_name="__main__")
+
+    _armed = True
+    try:
+        _sync_await(stack_module.run_in_stack(run))
+    finally:
+        _armed = False
+    if _refusals:
+        return {"ok": False, "reason": "refused", "error": _refusals[0]}
+    resources = [monitor.records[u] for u in monitor.order]
+    stack_urn = next((u for u, r in monitor.records.items() if r["type"] == "pulumi:pulumi:Stack"), None)
+    if stack_urn is None:  # the mock monitor does not record the root stack: add it, as exports do
+        root = pulumi.runtime.get_root_resource()
+        urn = _sync_await(root.urn.future()) if root is not None else None
+        outputs = monitor.records.get(urn, {}).get("outputs", {}) if urn else {}
+        resources.insert(0, {"urn": urn, "type": "pulumi:pulumi:Stack", "custom": False, "outputs": outputs})
+    return {"ok": True, "resources": resources + _default_providers(resources, request)}
+
+
+def _default_providers(resources: list[dict], request: dict) -> list[dict]:
+    """Default providers, as the engine makes them: one per package, configured from `<package>:<key>` config.
+
+    Resources without an explicit provider get `provider` set to it, so their endpoint can be judged."""
+    made: dict[str, dict] = {}
+    prefix = f"urn:pulumi:{request['stack']}::{request['project']}::pulumi:providers:"
+    for res in resources:
+        if not res.get("custom") or res.get("provider") or res["type"].startswith("pulumi:providers:"):
+            continue
+        package = res["type"].split(":", 1)[0]
+        if package not in made:
+            inputs = {}
+            for key, value in (request.get("config") or {}).items():
+                ns, _, name = key.partition(":")
+                if ns == package and name:
+                    inputs[name] = "[secret]" if key in (request.get("secret_keys") or []) else _maybe_json(value)
+            made[package] = {"urn": f"{prefix}{package}::default", "type": f"pulumi:providers:{package}",
+                             "custom": True, "id": "default", "parent": None, "provider": None, "protect": False,
+                             "inputs": inputs, "outputs": dict(inputs), "sourcePosition": None, "default": True}
+        res["provider"] = f"{made[package]['urn']}::default"
+    return list(made.values())
+
+
+def _maybe_json(value):
+    try:
+        return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
+    except ValueError:
+        return value
+
+
+def _failure(exc: BaseException) -> dict:
+    if _refusals:
+        return {"ok": False, "reason": "refused", "error": _refusals[0]}
+    if isinstance(exc, ModuleNotFoundError):
+        return {"ok": False, "reason": "missing-module",
+                "error": f"module {exc.name!r} is not installed in sovstack's environment (the program imports it)"}
+    if isinstance(exc, MemoryError):
+        return {"ok": False, "reason": "memory", "error": "the program ran out of memory (limit reached)"}
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = next((f"{Path(f.filename).name}:{f.lineno}" for f in reversed(tb) if "site-packages" not in f.filename),
+                 None)
+    text = str(exc).strip().splitlines()
+    message = f"{type(exc).__name__}: {text[0] if text else ''}".strip().rstrip(":")
+    return {"ok": False, "reason": "exception", "error": f"the program raised {message}"
+            + (f" (at {where})" if where else "")}
+
+
+def _confine(request: dict) -> list[str]:
+    """Resource limits and, where the kernel allows it, a network namespace with nothing but loopback."""
+    import resource
+
+    applied = []
+    memory = int(request.get("memory_mb") or 0) * 1024 * 1024
+    if memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        applied.append("memory")
+    cpu = int(request.get("cpu_s") or 0)
+    if cpu:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        applied.append("cpu")
+    if _unshare_network():
+        applied.append("netns")
+    return applied
+
+
+def _unshare_network() -> bool:
+    if not hasattr(os, "unshare"):
+        return False
+    try:
+        os.unshare(os.CLONE_NEWNET)
+        return True
+    except OSError:
+        pass
+    uid, gid = os.getuid(), os.getgid()
+    try:  # unprivileged: a user namespace that maps us to ourselves, then the network namespace
+        os.unshare(os.CLONE_NEWUSER | os.CLONE_NEWNET)
+        Path("/proc/self/setgroups").write_text("deny")
+        Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
+        Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
+        return True
+    except OSError:
+        return False
+
+
+def main() -> int:
+    request = json.loads(sys.stdin.read())
+    isolation = _confine(request) + ["audit-hook"]
+    sys.addaudithook(_audit)
+    real_stdout = sys.stdout
+    sys.stdout = sys.stderr  # the program's prints must not corrupt the JSON answer
+    try:
+        result = plan(request)
+    except BaseException as exc:  # noqa: BLE001 - every failure is reported to the parent as data
+        result = _failure(exc)
+    sys.stdout = real_stdout
+    result["isolation"] = isolation
+    _emit(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""The offline plan: runs each stack's program in its own process under the SDK's mocks, with a time limit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from sovstack.collect.document import Document
+from sovstack.collect.pulumiplan import child
+from sovstack.collect.pulumiplan.project import Project, Stack
+from sovstack.models import Kind
+
+DEFAULT_TIMEOUT_S = 60.0
+DEFAULT_MEMORY_MB = 2048
+KEEP_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT")  # no cloud credentials reach the program
+
+
+@dataclass
+class PlanError:
+    rel: str
+    stack: str
+    reason: str
+
+
+@dataclass
+class PlanDocument(Document):
+    """A stack's resource graph from the offline plan. Policies read `data` as they read a stack export."""
+
+    stack: str = ""
+    project: str = ""
+    project_dir: Path = field(default_factory=Path)
+    project_rel_dir: str = ""
+    seconds: float = 0.0
+    _sources: dict = field(default_factory=dict)
+
+    def position(self, state: dict) -> tuple[str | None, int | None]:
+        """(file relative to the scanned root, line) where the program declared a resource."""
+        pos = state.get("sourcePosition") if isinstance(state, dict) else None
+        if not isinstance(pos, str) or not pos.startswith("project:///"):
+            return None, None
+        path, _, line = pos.removeprefix("project:///").partition("#")
+        rel = (PurePosixPath(self.project_rel_dir) / path).as_posix() if self.project_rel_dir else path
+        return rel, int(line.split(",")[0]) if line.split(",")[0].isdigit() else None
+
+    def excerpt(self, rel: str, line: int | None) -> str:
+        """The source line at a position (read lazily, only for findings)."""
+        if line is None:
+            return ""
+        if rel == self.rel:
+            return self.line_text(line)
+        if rel not in self._sources:
+            base = PurePosixPath(rel)
+            if self.project_rel_dir:
+                base = base.relative_to(self.project_rel_dir)
+            try:
+                self._sources[rel] = (self.project_dir / base).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError, ValueError):
+                self._sources[rel] = []
+        lines = self._sources[rel]
+        return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+
+@dataclass
+class Limits:
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    memory_mb: int = DEFAULT_MEMORY_MB
+    workers: int = max(1, os.cpu_count() or 1)
+
+
+def _request(project: Project, stack: Stack, limits: Limits) -> dict:
+    return {"project_dir": str(project.dir), "program": str(project.program), "project": project.name,
+            "stack": stack.name, "config": stack.config, "secret_keys": stack.secret_keys,
+            "memory_mb": limits.memory_mb, "cpu_s": int(limits.timeout_s) + 1}
+
+
+def _env() -> dict[str, str]:
+    env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
+    env.update({"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true", "PULUMI_SKIP_UPDATE_CHECK": "true",
+                "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/nonexistent", "NO_PROXY": "*"})
+    return env
+
+
+def run_stack(project: Project, stack: Stack, limits: Limits) -> PlanDocument | PlanError:
+    label = project.label(stack)
+    started = time.perf_counter()
+    cmd = [sys.executable, "-I", child.__file__]
+    try:
+        proc = subprocess.run(cmd, input=json.dumps(_request(project, stack, limits)), capture_output=True,
+                              text=True, timeout=limits.timeout_s, cwd=project.dir, env=_env())
+    except subprocess.TimeoutExpired:
+        return PlanError(label, stack.name, f"offline plan of stack {stack.name} stopped after {limits.timeout_s:g} s "
+                                            "(time limit): the program runs too long or never ends")
+    seconds = time.perf_counter() - started
+    answer = _answer(proc)
+    if not answer.get("ok"):
+        reason = answer.get("error") or "the plan failed"
+        return PlanError(label, stack.name, f"offline plan of stack {stack.name} failed: {reason}")
+    resources = answer.get("resources") or []
+    doc = PlanDocument(path=project.dir / (PurePosixPath(stack.rel).name if stack.rel else "Pulumi.yaml"),
+                       rel=label, kind=Kind.PULUMI_PROGRAM, text=stack.text, structured=True, planned=True,
+                       data=[{"deployment": {"resources": resources}}], stack=stack.name, project=project.name,
+                       project_dir=project.dir, project_rel_dir=project.rel_dir, seconds=round(seconds, 3))
+    return doc
+
+
+def _answer(proc: subprocess.CompletedProcess) -> dict:
+    try:
+        answer = json.loads(proc.stdout) if proc.stdout.strip() else {}
+    except ValueError:
+        answer = {}
+    if isinstance(answer, dict) and "ok" in answer:
+        return answer
+    tail = (proc.stderr or "").strip().splitlines()[-1:] or [""]
+    if proc.returncode < 0:
+        why = {9: "killed (memory or CPU limit reached)", 24: "CPU time limit reached", 11: "crashed"}.get(
+            -proc.returncode, f"killed by signal {-proc.returncode}")
+        return {"ok": False, "error": f"the program process was {why}"}
+    if "MemoryError" in tail[0]:
+        return {"ok": False, "error": "the program ran out of memory (limit reached)"}
+    return {"ok": False, "error": f"the plan process exited with {proc.returncode}: {tail[0][:300]}"}
+
+
+def run_all(projects: list[Project], limits: Limits | None = None) -> list[PlanDocument | PlanError]:
+    """Plan every stack of every project, several at a time; results in a stable order."""
+    limits = limits or Limits()
+    jobs = [(p, s) for p in projects for s in p.stacks]
+    if not jobs:
+        return []
+    with ThreadPoolExecutor(max_workers=min(limits.workers, len(jobs))) as pool:
+        return list(pool.map(lambda job: run_stack(job[0], job[1], limits), jobs))
