@@ -16,7 +16,7 @@ from sovstack.collect import discover, parse
 from sovstack.collect.document import Document
 from sovstack.collect.pulumiplan import plan as pulumi_plan
 from sovstack.collect.pulumiplan import project as pulumi_project
-from sovstack.models import Finding, InputRecord, InputStatus, Result, Status, Summary, ToolInfo
+from sovstack.models import Finding, InputRecord, InputStatus, Kind, Result, Status, Summary, ToolInfo
 from sovstack.waivers import Waiver, apply_waivers
 
 
@@ -57,8 +57,8 @@ def collect(opts: Options) -> tuple[list[Document], list[InputRecord]]:
     return docs, records
 
 
-def plan_pulumi(docs: list[Document], opts: Options) -> tuple[list[Document], list[InputRecord]]:
-    """Offline plans of every Pulumi stack found; a stack that cannot be planned is an input error."""
+def start_plans(docs: list[Document], opts: Options) -> tuple[pulumi_plan.Planning | None, list[InputRecord]]:
+    """Starts the offline plans of every Pulumi stack found (in the background); problems are input errors."""
     projects, problems = pulumi_project.find(docs)
     records = [InputRecord(path=rel, kind="pulumi-program", status=InputStatus.ERROR, error=reason)
                for rel, reason in problems]
@@ -66,9 +66,15 @@ def plan_pulumi(docs: list[Document], opts: Options) -> tuple[list[Document], li
         records += [InputRecord(path=p.label(s), kind="pulumi-program", status=InputStatus.ERROR, stack=s.name,
                                 error="not planned (--no-plan): the program was not run, its resources not checked")
                     for p in projects for s in p.stacks]
-        return [], records
-    planned = []
-    for item in pulumi_plan.run_all(projects, opts.plan_limits):
+        return None, records
+    return (pulumi_plan.Planning(projects, opts.plan_limits) if projects else None), records
+
+
+def finish_plans(planning: pulumi_plan.Planning | None) -> tuple[list[Document], list[InputRecord]]:
+    """The planned stacks as documents; a stack that could not be planned is an input error."""
+    planned: list[Document] = []
+    records: list[InputRecord] = []
+    for item in planning.results() if planning else []:
         if isinstance(item, pulumi_plan.PlanError):
             records.append(InputRecord(path=item.rel, kind="pulumi-program", status=InputStatus.ERROR,
                                        error=item.reason, stack=item.stack))
@@ -88,13 +94,29 @@ def run(opts: Options, catalogue: Catalogue) -> Result:
     started = time.perf_counter()
     start_stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     docs, records = collect(opts)
-    planned, plan_records = plan_pulumi(docs, opts)
-    docs += planned
+    planning, plan_records = start_plans(docs, opts)  # plans run in their own processes meanwhile
     records += plan_records
     engine = Engine(catalogue)
-    engine.load_for(d.kind for d in docs)
+    engine.load_for([d.kind for d in docs] + ([Kind.PULUMI_PROGRAM] if planning else []))
     findings: list[Finding] = []
     policy_errors = list(engine.errors)
+    findings += _evaluate(engine, docs, records, policy_errors)
+    planned, plan_records = finish_plans(planning)
+    records += plan_records
+    findings += _evaluate(engine, planned, records, policy_errors)
+    findings = apply_waivers(engine.dedupe(findings), opts.waivers, opts.today)
+    findings.sort(key=lambda f: (f.status is not Status.FAILED, f.file, f.line or 0, f.policy_id))
+    records.sort(key=lambda r: (r.path, r.kind))
+    return Result(
+        schema_version=SCHEMA_VERSION, tool=ToolInfo(version=__version__), summary=summarize(findings, records),
+        inputs=records, findings=findings, policy_errors=policy_errors,
+        scanned_paths=[os.fspath(p) for p in opts.paths], started_at=start_stamp,
+        duration_s=round(time.perf_counter() - started, 3))
+
+
+def _evaluate(engine: Engine, docs: list[Document], records: list[InputRecord],
+              policy_errors: list[str]) -> list[Finding]:
+    findings: list[Finding] = []
     for doc in docs:
         try:
             findings += engine.evaluate(doc)
@@ -104,14 +126,7 @@ def run(opts: Options, catalogue: Catalogue) -> Result:
         except PolicyError as exc:
             policy_errors.append(f"{doc.rel}: {exc}")
             records.append(_record(doc, status=InputStatus.ERROR, error=f"not fully evaluated: {exc}"))
-    findings = apply_waivers(engine.dedupe(findings), opts.waivers, opts.today)
-    findings.sort(key=lambda f: (f.status is not Status.FAILED, f.file, f.line or 0, f.policy_id))
-    records.sort(key=lambda r: (r.path, r.kind))
-    return Result(
-        schema_version=SCHEMA_VERSION, tool=ToolInfo(version=__version__), summary=summarize(findings, records),
-        inputs=records, findings=findings, policy_errors=policy_errors,
-        scanned_paths=[os.fspath(p) for p in opts.paths], started_at=start_stamp,
-        duration_s=round(time.perf_counter() - started, 3))
+    return findings
 
 
 def summarize(findings: list[Finding], records: list[InputRecord]) -> Summary:

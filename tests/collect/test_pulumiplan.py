@@ -180,3 +180,19 @@ def test_cli_plan_finding_points_at_the_declaring_line(sovstack, tmp_path):
                                         if False else finding["pulumi"]["urn"], "type": "pulumi:providers:openstack",
                                  "provider": "openstack", "stack": "dev"}
     assert finding["pulumi"]["urn"].endswith("pulumi:providers:openstack::site")
+
+
+def test_zygote_plans_keep_isolation_limits_and_order(tmp_path):
+    good = make_project(tmp_path / "good", GOOD.replace('cfg.require_secret("token")', '"x"'))
+    loop = make_project(tmp_path / "loop", "while True:\n    pass\n")
+    net = make_project(tmp_path / "net", "import socket\nsocket.getaddrinfo('api.telegram.org', 443)\n")
+    hog = make_project(tmp_path / "hog", "x = bytearray(8 * 1024 ** 3)\n")
+    projects = [projects_in(p)[0][0] for p in (good, loop, net, hog, good)]
+    limits = plan.Limits(timeout_s=4, memory_mb=1024, workers=2)
+    assert limits.zygote
+    results = plan.Planning(projects, limits).results()
+    assert isinstance(results[0], plan.PlanDocument) and isinstance(results[4], plan.PlanDocument)
+    assert results[0].data == results[4].data  # a fresh process per stack: no state leaks between plans
+    assert "time limit" in results[1].reason
+    assert "resolve a host name ('api.telegram.org')" in results[2].reason
+    assert "out of memory" in results[3].reason

@@ -12,7 +12,8 @@ class ForeignMessengerEndpoint(NativeCheck):
 
     def scan(self, doc):
         seen = set()
-        for line, end, text in value_texts(doc):
+        # a host under a deny/block-list key (egress_guard_deny_hosts, blocked_domains) is what gets blocked
+        for line, end, text in value_texts(doc, skip_blocklists=True):
             for ep in messengers.find_endpoints(text):
                 at = doc.find_line(ep.matched, line, end) or line
                 if at in seen:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from sovstack.collect.document import Document
@@ -45,11 +46,21 @@ def code_lines(doc: Document) -> Iterator[tuple[int, str]]:
         yield n, line
 
 
-def value_texts(doc: Document) -> Iterator[tuple[int, int, str]]:
-    """(line, end_line, text) of every value to scan: parsed scalars, or code lines of a text file."""
+BLOCKLIST_WORDS = re.compile(r"(^|[^a-z])(deny|denied|denylist|block|blocked|blocklist|blacklist|forbid|forbidden|"
+                             r"banned|reject|rejected|refuse|refused|drop)([^a-z]|$)", re.IGNORECASE)
+
+
+def in_blocklist(path: tuple[str, ...]) -> bool:
+    """A value under a key such as `egress_guard_deny_hosts` or `blocked_domains` names what is blocked."""
+    return any(BLOCKLIST_WORDS.search(str(k).replace("_", " ").replace("-", " ")) for k in path)
+
+
+def value_texts(doc: Document, skip_blocklists: bool = False) -> Iterator[tuple[int, int, str]]:
+    """(line, end_line, text) of every value to scan: parsed scalars, or code lines of a text file.
+    With skip_blocklists, values listed under deny/block-list keys are left out."""
     if doc.structured and doc.scalars:
         for s in doc.scalars:
-            if not s.is_key:
+            if not s.is_key and not (skip_blocklists and in_blocklist(s.path)):
                 yield s.line, max(s.end_line, s.line), s.value
     else:
         for n, line in code_lines(doc):

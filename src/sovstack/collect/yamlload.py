@@ -27,6 +27,7 @@ class Scalar:
     key: str | None  # the mapping key this scalar is the value of (or the key itself)
     is_key: bool = False
     end_line: int = 0
+    path: tuple[str, ...] = ()  # the mapping keys from the document root down to this scalar
 
 
 @dataclass
@@ -59,6 +60,7 @@ class _Builder:
     def __init__(self, out: Loaded):
         self.out = out
         self.active: set[int] = set()
+        self.path: list[str] = []
 
     def build(self, node: yaml.Node, key: str | None = None) -> Any:
         if isinstance(node, yaml.ScalarNode):
@@ -66,7 +68,8 @@ class _Builder:
             if isinstance(value, (bytes, bytearray)):
                 value = "<binary>"
             if isinstance(value, str):
-                self.out.scalars.append(Scalar(value, node.start_mark.line + 1, key, False, node.end_mark.line + 1))
+                self.out.scalars.append(Scalar(value, node.start_mark.line + 1, key, False, node.end_mark.line + 1,
+                                               tuple(self.path)))
             elif value is not None and not isinstance(value, bool):
                 value = value if isinstance(value, (int, float)) else str(value)
             return value
@@ -97,7 +100,11 @@ class _Builder:
             else:
                 k = f"<complex key at line {knode.start_mark.line + 1}>"
             lines[k] = knode.start_mark.line + 1
-            result[k] = self.build(vnode, k)
+            self.path.append(k)
+            try:
+                result[k] = self.build(vnode, k)
+            finally:
+                self.path.pop()
         result[START] = node.start_mark.line + 1
         result[END] = node.end_mark.line + 1
         self.out.key_lines[id(result)] = lines

@@ -62,11 +62,6 @@ def _audit(event: str, args: tuple) -> None:
     raise Refused(message)
 
 
-def _emit(obj: dict) -> None:
-    sys.stdout.write(json.dumps(obj, default=_jsonable))
-    sys.stdout.flush()
-
-
 def _jsonable(value):
     """JSON for values the SDK hands back: resources by URN, secrets unwrapped, anything else as text."""
     urn = getattr(value, "urn", None)
@@ -217,7 +212,9 @@ def plan(request: dict) -> dict:
         urn = _sync_await(root.urn.future()) if root is not None else None
         outputs = monitor.records.get(urn, {}).get("outputs", {}) if urn else {}
         resources.insert(0, {"urn": urn, "type": "pulumi:pulumi:Stack", "custom": False, "outputs": outputs})
-    return {"ok": True, "resources": resources + _default_providers(resources, request)}
+    resources += _default_providers(resources, request)
+    resources.sort(key=lambda r: (r["type"] != "pulumi:pulumi:Stack", r.get("urn") or ""))  # registration order
+    return {"ok": True, "resources": resources}  # is asynchronous: sorted, the same program gives the same plan
 
 
 def _default_providers(resources: list[dict], request: dict) -> list[dict]:
@@ -304,10 +301,9 @@ def _unshare_network() -> bool:
         return False
 
 
-def main() -> int:
-    request = json.loads(sys.stdin.read())
+def run_request(request: dict, out) -> None:
+    """Confine this process, plan, and write the JSON answer to `out` (every failure is an answer too)."""
     isolation = _confine(request) + ["audit-hook"]
-    sys.addaudithook(_audit)
     real_stdout = sys.stdout
     sys.stdout = sys.stderr  # the program's prints must not corrupt the JSON answer
     try:
@@ -316,7 +312,73 @@ def main() -> int:
         result = _failure(exc)
     sys.stdout = real_stdout
     result["isolation"] = isolation
-    _emit(result)
+    out.write(json.dumps(result, default=_jsonable))
+    out.flush()
+
+
+PRELOAD = ("pulumi", "pulumi.runtime", "pulumi.runtime.mocks", "pulumi.runtime.stack", "pulumi.runtime.rpc",
+           "pulumi_openstack", "pulumi_minio", "pulumi_proxmoxve", "pulumi_vsphere", "pulumi_openstack.compute",
+           "pulumi_openstack.networking", "pulumi_openstack.blockstorage")
+
+
+def serve() -> int:
+    """Zygote mode: import the SDK once, then fork one confined child per request (one JSON line each on
+    stdin: the request plus "result_path"); answer each with a JSON line: exit status, signal, timeout."""
+    import importlib
+    import select
+    import signal
+    import time
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    sys.addaudithook(_audit)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        read_end, write_end = os.pipe()  # closed by the child when it exits: the zygote's way to wait with a limit
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)  # the program gets no channel to the zygote's requests
+            code = 0
+            try:
+                with open(request["result_path"], "w", encoding="utf-8") as out:
+                    run_request(request, out)
+            except BaseException:  # noqa: BLE001
+                code = 3
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        deadline = time.monotonic() + float(request.get("timeout_s") or 60)
+        timed_out = False
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                os.kill(pid, signal.SIGKILL)
+                break
+            ready, _, _ = select.select([read_end], [], [], min(left, 1.0))
+            if ready and not os.read(read_end, 1):
+                break
+        os.close(read_end)
+        _, status = os.waitpid(pid, 0)
+        answer = {"timeout": timed_out, "exit": os.waitstatus_to_exitcode(status)}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def main() -> int:
+    if sys.argv[1:] == ["--zygote"]:
+        return serve()
+    request = json.loads(sys.stdin.read())
+    sys.addaudithook(_audit)
+    run_request(request, sys.stdout)
     return 0
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import select
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -71,6 +75,7 @@ class Limits:
     timeout_s: float = DEFAULT_TIMEOUT_S
     memory_mb: int = DEFAULT_MEMORY_MB
     workers: int = max(1, os.cpu_count() or 1)
+    zygote: bool = hasattr(os, "fork")  # fork plans from a process that has the SDK imported already
 
 
 def _request(project: Project, stack: Stack, limits: Limits) -> dict:
@@ -86,18 +91,81 @@ def _env() -> dict[str, str]:
     return env
 
 
-def run_stack(project: Project, stack: Stack, limits: Limits) -> PlanDocument | PlanError:
+class Zygote:
+    """A child process that has imported the Pulumi SDK once and forks a fresh, confined process per stack:
+    each plan then starts in milliseconds instead of re-importing the SDK."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-I", child.__file__, "--zygote"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_env(),
+                                     cwd="/")
+        self.dir = tempfile.mkdtemp(prefix="sovstack-plan-")
+
+    def plan(self, request: dict, timeout_s: float) -> dict:
+        result_path = os.path.join(self.dir, "result.json")
+        self.proc.stdin.write(json.dumps({**request, "result_path": result_path, "timeout_s": timeout_s}) + "\n")
+        self.proc.stdin.flush()
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout_s + 30)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            self.close()
+            raise ZygoteGone("the plan process stopped answering")
+        status = json.loads(line)
+        try:
+            text = Path(result_path).read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+        finally:
+            Path(result_path).unlink(missing_ok=True)
+        if status.get("timeout"):
+            return {"ok": False, "reason": "timeout"}
+        try:
+            answer = json.loads(text) if text.strip() else {}
+        except ValueError:
+            answer = {}
+        if isinstance(answer, dict) and "ok" in answer:
+            return answer
+        code = status.get("exit", 0)
+        fake = subprocess.CompletedProcess([], code, "", "")
+        return _answer(fake)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class ZygoteGone(Exception):
+    pass
+
+
+def _timeout_error(label: str, stack: Stack, limits: Limits) -> PlanError:
+    return PlanError(label, stack.name, f"offline plan of stack {stack.name} stopped after {limits.timeout_s:g} s "
+                                        "(time limit): the program runs too long or never ends")
+
+
+def run_stack(project: Project, stack: Stack, limits: Limits, zygote: Zygote | None = None) -> PlanDocument | PlanError:
     label = project.label(stack)
     started = time.perf_counter()
-    cmd = [sys.executable, "-I", child.__file__]
-    try:
-        proc = subprocess.run(cmd, input=json.dumps(_request(project, stack, limits)), capture_output=True,
-                              text=True, timeout=limits.timeout_s, cwd=project.dir, env=_env())
-    except subprocess.TimeoutExpired:
-        return PlanError(label, stack.name, f"offline plan of stack {stack.name} stopped after {limits.timeout_s:g} s "
-                                            "(time limit): the program runs too long or never ends")
+    request = _request(project, stack, limits)
+    answer = None
+    if zygote is not None:
+        try:
+            answer = zygote.plan(request, limits.timeout_s)
+        except (ZygoteGone, OSError, ValueError):
+            answer = None  # fall back to a process of its own
+    if answer is None:
+        cmd = [sys.executable, "-I", child.__file__]
+        try:
+            proc = subprocess.run(cmd, input=json.dumps(request), capture_output=True,
+                                  text=True, timeout=limits.timeout_s, cwd=project.dir, env=_env())
+        except subprocess.TimeoutExpired:
+            return _timeout_error(label, stack, limits)
+        answer = _answer(proc)
+    if answer.get("reason") == "timeout":
+        return _timeout_error(label, stack, limits)
     seconds = time.perf_counter() - started
-    answer = _answer(proc)
     if not answer.get("ok"):
         reason = answer.get("error") or "the plan failed"
         return PlanError(label, stack.name, f"offline plan of stack {stack.name} failed: {reason}")
@@ -126,11 +194,45 @@ def _answer(proc: subprocess.CompletedProcess) -> dict:
     return {"ok": False, "error": f"the plan process exited with {proc.returncode}: {tail[0][:300]}"}
 
 
+class Planning:
+    """Plans running in the background (each in its own process) while the caller does other work."""
+
+    def __init__(self, projects: list[Project], limits: Limits | None = None):
+        limits = limits or Limits()
+        jobs = [(p, s) for p in projects for s in p.stacks]
+        workers = max(1, min(limits.workers, len(jobs)))
+        self._zygotes: queue.Queue[Zygote | None] = queue.Queue()
+        for _ in range(workers):
+            self._zygotes.put(_start_zygote() if limits.zygote else None)
+        self._pool = ThreadPoolExecutor(max_workers=workers)
+        self._futures = [self._pool.submit(self._one, p, s, limits) for p, s in jobs]
+
+    def _one(self, project: Project, stack: Stack, limits: Limits) -> PlanDocument | PlanError:
+        zygote = self._zygotes.get()
+        try:
+            return run_stack(project, stack, limits, zygote)
+        finally:
+            self._zygotes.put(zygote if zygote is not None and zygote.proc.poll() is None else None)
+
+    def results(self) -> list[PlanDocument | PlanError]:
+        """Every stack's plan, in a stable order (waits for the ones still running)."""
+        try:
+            return [f.result() for f in self._futures]
+        finally:
+            self._pool.shutdown(wait=True)
+            while not self._zygotes.empty():
+                zygote = self._zygotes.get()
+                if zygote is not None:
+                    zygote.close()
+
+
+def _start_zygote() -> Zygote | None:
+    try:
+        return Zygote()
+    except OSError:
+        return None
+
+
 def run_all(projects: list[Project], limits: Limits | None = None) -> list[PlanDocument | PlanError]:
     """Plan every stack of every project, several at a time; results in a stable order."""
-    limits = limits or Limits()
-    jobs = [(p, s) for p in projects for s in p.stacks]
-    if not jobs:
-        return []
-    with ThreadPoolExecutor(max_workers=min(limits.workers, len(jobs))) as pool:
-        return list(pool.map(lambda job: run_stack(job[0], job[1], limits), jobs))
+    return Planning(projects, limits).results()
