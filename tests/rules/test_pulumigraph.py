@@ -154,3 +154,11 @@ def test_egress_on_mtproto_port_80_counts():
 ])
 def test_more_stateful_kinds(rtype, stateful):
     assert pulumigraph.is_stateful(state(rtype)) is stateful
+
+
+def test_vm_with_an_attached_kept_disk_is_not_stateful_itself():
+    vm = state("vsphere:index/virtualMachine:VirtualMachine",
+               disks=[{"label": "os", "size": 40}, {"label": "data", "attach": True, "path": "pg/data.vmdk"}])
+    assert not pulumigraph.is_stateful(vm)
+    vm["inputs"]["disks"][1] = {"label": "data", "size": 200}
+    assert pulumigraph.is_stateful(vm)

@@ -54,11 +54,20 @@ def _class_words(rtype: str) -> list[str]:
     return words
 
 
+def _owned(disk: Any) -> bool:
+    """A disk the VM owns: deleted with it. An attached existing disk (vSphere `attach`) or one kept on removal
+    is a resource of its own and judged as such."""
+    if not isinstance(disk, dict):
+        return True
+    return not any(disk.get(k) in (True, "true") for k in ("attach", "keepOnRemove", "keep_on_remove"))
+
+
 def _disk_count(inputs: dict[str, Any]) -> int:
     count = 0
     for key in DISK_KEYS:
         value = inputs.get(key)
-        count += len(value) if isinstance(value, list) else 1 if isinstance(value, dict) else 0
+        disks = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+        count += sum(_owned(d) for d in disks)
     return count
 
 

@@ -128,6 +128,20 @@ def _runtime(data: dict) -> str:
     return str(runtime or "").strip().lower()
 
 
+def _stack_files_on_disk(folder: Path, rel_dir: str) -> list[Document]:
+    """Stack files beside a Pulumi.yaml that was given alone (`sovstack check Pulumi.yaml`)."""
+    from sovstack.collect import discover, parse  # noqa: PLC0415 - only for this case
+
+    out = []
+    for path in sorted(folder.glob("Pulumi.*.y*ml")):
+        if STACK_FILE.match(path.name) and path.is_file() and not path.is_symlink():
+            rel = f"{rel_dir}/{path.name}" if rel_dir not in ("", ".") else path.name
+            read = parse.read(discover.Candidate(path=path, rel=rel, root=folder))
+            if isinstance(read, Document):
+                out.append(read)
+    return out
+
+
 def find(docs: list[Document]) -> tuple[list[Project], list[tuple[str, str]]]:
     """Pulumi projects among parsed documents, with their stacks; plus (path, reason) for projects that cannot
     be planned (another runtime, a main outside the project)."""
@@ -169,9 +183,12 @@ def _project(doc: Document, data: dict, by_dir: dict[str, list[Document]]) -> Pr
     rel_dir = PurePosixPath(doc.rel).parent
     config_dir = data.get("stackConfigDir")
     stack_dir = (rel_dir / str(config_dir)).as_posix() if config_dir else rel_dir.as_posix()
-    for other in sorted(by_dir.get(stack_dir, []), key=lambda d: d.rel):
+    stack_docs = [d for d in by_dir.get(stack_dir, []) if STACK_FILE.match(PurePosixPath(d.rel).name)
+                  and PurePosixPath(d.rel).name not in PROJECT_NAMES]
+    stack_docs = stack_docs or _stack_files_on_disk(folder / str(config_dir or "."), stack_dir)
+    for other in sorted(stack_docs, key=lambda d: d.rel):
         m = STACK_FILE.match(PurePosixPath(other.rel).name)
-        if m and PurePosixPath(other.rel).name not in PROJECT_NAMES:
+        if m:
             stack_data = other.data[0] if other.data else {}
             stack = stack_config(name, defaults, clean(stack_data), other.rel, m.group("stack"))
             stack.text = other.text
