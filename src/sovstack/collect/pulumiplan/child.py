@@ -100,17 +100,26 @@ def _position(request, project_dir: str) -> str | None:
         candidates.append(request.sourcePosition)
     if request.HasField("stackTrace"):
         candidates += [f.pc for f in request.stackTrace.frames if f.HasField("pc")]
-    root = Path(project_dir).resolve()
     for pos in candidates:
-        path = Path(pos.uri.removeprefix("file://"))
-        try:
-            rel = path.resolve().relative_to(root)
-        except (ValueError, OSError):
-            continue
-        if "site-packages" in rel.parts:
-            continue
-        return f"project:///{rel.as_posix()}#{pos.line}"
+        rel = _project_relative(pos.uri, project_dir)
+        if rel is not None:
+            return f"project:///{rel}#{pos.line}"
     return None
+
+
+_RELATIVE: dict[tuple[str, str], str | None] = {}
+
+
+def _project_relative(uri: str, project_dir: str) -> str | None:
+    """A source file's path inside the project (None: outside it, or in installed packages); cached per file."""
+    key = (uri, project_dir)
+    if key not in _RELATIVE:
+        try:
+            rel = Path(uri.removeprefix("file://")).resolve().relative_to(Path(project_dir).resolve())
+            _RELATIVE[key] = None if "site-packages" in rel.parts else rel.as_posix()
+        except (ValueError, OSError):
+            _RELATIVE[key] = None
+    return _RELATIVE[key]
 
 
 def _monitor_class():
