@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -135,6 +134,5 @@ def load(root: Path) -> Catalogue:
     return Catalogue(root, policies, frameworks)
 
 
-@lru_cache(maxsize=4)
 def load_default(root: str | None = None) -> Catalogue:
     return load(policies_dir(root))

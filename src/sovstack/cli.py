@@ -72,6 +72,8 @@ def check(
     max_file_size: Annotated[int, typer.Option(help="Files larger than this many bytes are input errors.")] = 5 * 1024 * 1024,
     plan: Annotated[bool, typer.Option("--plan/--no-plan", help="Run Pulumi Python programs offline under the SDK's mocks (no credentials, no network) and check what each stack would create. With --no-plan their stacks are reported as not evaluated.")] = True,
     plan_timeout: Annotated[float, typer.Option(help="Seconds one stack's offline plan may take.")] = 60.0,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Incremental checking: reuse the results of inputs (and planned stacks) whose content, policies and tool versions are unchanged. Also on when SOVSTACK_CACHE names a folder.")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option(help="Cache folder (default: $SOVSTACK_CACHE or ~/.cache/sovstack); implies --cache.")] = None,
     today: Annotated[Optional[str], typer.Option(hidden=True, help="Date for waiver expiry (tests).")] = None,
 ) -> None:
     """Check infrastructure code for data residency and foreign-messenger notifications."""
@@ -96,6 +98,10 @@ def check(
         raise fail("--plan-timeout must be positive")
     opts = runner.Options(paths=scan, max_bytes=max_file_size, excludes=list(exclude or []), today=day, plan=plan)
     opts.plan_limits.timeout_s = plan_timeout
+    if cache_dir is not None or cache or os.environ.get("SOVSTACK_CACHE"):
+        from sovstack.cache import default_dir
+
+        opts.cache_dir = cache_dir or Path(os.environ.get("SOVSTACK_CACHE") or default_dir())
     waiver_path = waivers or (scan[0] / waiver_mod.DEFAULT_FILE if scan[0].is_dir() else None)
     if waivers and not waivers.is_file():
         raise fail(f"{waivers}: waiver file not found")

@@ -120,6 +120,19 @@ class Summary(Strict):
     errors: int = 0
 
 
+class Timings(Strict):
+    """Where a run's time went (seconds); plans run in other processes while other inputs are evaluated."""
+
+    collect_s: float = 0.0
+    evaluate_s: float = 0.0  # evaluating the inputs that are files (plans running meanwhile)
+    plan_wait_s: float = 0.0  # waiting for plans still running after that
+    evaluate_plans_s: float = 0.0
+    planned: int = 0  # stacks planned in this run (not from the cache)
+    evaluated: int = 0  # inputs evaluated in this run (not from the cache)
+    cache_hits: int = 0
+    cache_misses: int = 0
+
+
 class Result(Strict):
     schema_version: str
     tool: ToolInfo
@@ -130,6 +143,7 @@ class Result(Strict):
     scanned_paths: list[str] = Field(default_factory=list)
     started_at: str | None = None
     duration_s: float | None = None
+    timings: Timings | None = None
 
     def failed(self) -> list[Finding]:
         return [f for f in self.findings if f.status is Status.FAILED]

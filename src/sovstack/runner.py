@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -9,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sovstack import SCHEMA_VERSION, __version__
+from sovstack import cache as cache_mod
+from sovstack.cache import Cache
 from sovstack.catalogue import Catalogue
 from sovstack.checks.base import InputProblem
 from sovstack.checks.engine import Engine, PolicyError
@@ -16,7 +19,7 @@ from sovstack.collect import discover, parse
 from sovstack.collect.document import Document
 from sovstack.collect.pulumiplan import plan as pulumi_plan
 from sovstack.collect.pulumiplan import project as pulumi_project
-from sovstack.models import Finding, InputRecord, InputStatus, Kind, Result, Status, Summary, ToolInfo
+from sovstack.models import Finding, InputRecord, InputStatus, Kind, Result, Status, Summary, Timings, ToolInfo
 from sovstack.waivers import Waiver, apply_waivers
 
 
@@ -29,6 +32,15 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
     plan: bool = True  # run Pulumi Python programs offline under mocks
     plan_limits: pulumi_plan.Limits = field(default_factory=pulumi_plan.Limits)
+    cache_dir: Path | None = None  # incremental checking: reuse results of unchanged inputs
+
+
+@dataclass
+class Collected:
+    docs: list[Document] = field(default_factory=list)  # to evaluate
+    discovery: list[Document] = field(default_factory=list)  # Pulumi project and stack files, cached or not
+    records: list[InputRecord] = field(default_factory=list)
+    reused: list[Finding] = field(default_factory=list)  # findings of unchanged inputs, from the cache
 
 
 def _label(many: bool, rel: str, root: Path) -> str:
@@ -36,38 +48,74 @@ def _label(many: bool, rel: str, root: Path) -> str:
     return f"{root.name}/{rel}" if many else rel
 
 
-def collect(opts: Options) -> tuple[list[Document], list[InputRecord]]:
-    docs: list[Document] = []
-    records: list[InputRecord] = []
+def _is_pulumi_file(rel: str) -> bool:
+    return Path(rel).name.startswith("Pulumi.") and rel.lower().endswith((".yaml", ".yml"))
+
+
+def collect(opts: Options, cache: Cache | None = None, ctx: str | None = None) -> Collected:
+    out = Collected()
     many = len(opts.paths) > 1
     for path in opts.paths:
         for item in discover.walk(path, opts.excludes):
             if isinstance(item, discover.DiscoveryError):
-                records.append(InputRecord(path=item.rel, kind="unknown", status=InputStatus.ERROR, error=item.reason))
+                out.records.append(InputRecord(path=item.rel, kind="unknown", status=InputStatus.ERROR,
+                                               error=item.reason))
                 continue
-            read = parse.read(item, opts.max_bytes)
             label = _label(many, item.rel, item.root)
+            key = cache_mod.file_key(ctx, label, item.path) if cache is not None else None
+            hit = cache.get(key) if cache is not None else None
+            if hit is not None:
+                out.records.append(hit[0])
+                out.reused += hit[1]
+                if not _is_pulumi_file(label):
+                    continue
+            read = parse.read(item, opts.max_bytes)
             if isinstance(read, parse.Skipped):
                 continue
             if isinstance(read, parse.ParseError):
-                records.append(InputRecord(path=label, kind=read.kind, status=InputStatus.ERROR, error=read.reason))
+                out.records.append(InputRecord(path=label, kind=read.kind, status=InputStatus.ERROR, error=read.reason))
                 continue
             read.rel = label
-            docs.append(read)
-    return docs, records
+            read.cache_key = key
+            if _is_pulumi_file(label):
+                out.discovery.append(read)
+            if hit is None:
+                out.docs.append(read)
+    return out
 
 
-def start_plans(docs: list[Document], opts: Options) -> tuple[pulumi_plan.Planning | None, list[InputRecord]]:
-    """Starts the offline plans of every Pulumi stack found (in the background); problems are input errors."""
+def start_plans(docs: list[Document], opts: Options, cache: Cache | None = None, ctx: str | None = None
+                ) -> tuple[pulumi_plan.Planning | None, list[InputRecord], list[Finding]]:
+    """Starts the offline plans of every Pulumi stack found (in the background) except those the cache still
+    holds; problems are input errors."""
     projects, problems = pulumi_project.find(docs)
     records = [InputRecord(path=rel, kind="pulumi-program", status=InputStatus.ERROR, error=reason)
                for rel, reason in problems]
+    reused: list[Finding] = []
     if not opts.plan:
         records += [InputRecord(path=p.label(s), kind="pulumi-program", status=InputStatus.ERROR, stack=s.name,
                                 error="not planned (--no-plan): the program was not run, its resources not checked")
                     for p in projects for s in p.stacks]
-        return None, records
-    return (pulumi_plan.Planning(projects, opts.plan_limits) if projects else None), records
+        return None, records, reused
+    to_plan = []
+    for project in projects:
+        stacks = []
+        for stack in project.stacks:
+            hit = cache.get_plan(_plan_key(ctx, project, stack)) if cache is not None else None
+            if hit is None:
+                stacks.append(stack)
+            else:
+                records.append(hit[0])
+                reused += hit[1]
+        if stacks:
+            to_plan.append(dataclasses.replace(project, stacks=stacks))
+    return (pulumi_plan.Planning(to_plan, opts.plan_limits) if to_plan else None), records, reused
+
+
+def _plan_key(ctx: str | None, project: pulumi_project.Project, stack: pulumi_project.Stack) -> str:
+    return cache_mod.plan_key(ctx or "", project.label(stack), str(project.program), {
+        "project": project.name, "stack": stack.name, "config": stack.config, "secret_keys": stack.secret_keys,
+        "stack_text": stack.text, "dir": str(project.dir), "rel_dir": project.rel_dir})
 
 
 def finish_plans(planning: pulumi_plan.Planning | None) -> tuple[list[Document], list[InputRecord]]:
@@ -93,39 +141,65 @@ def _record(doc: Document, **extra) -> InputRecord:
 def run(opts: Options, catalogue: Catalogue) -> Result:
     started = time.perf_counter()
     start_stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    docs, records = collect(opts)
-    planning, plan_records = start_plans(docs, opts)  # plans run in their own processes meanwhile
-    records += plan_records
+    cache = Cache(opts.cache_dir) if opts.cache_dir else None
+    ctx = cache_mod.context(str(catalogue.root), opts.max_bytes) if cache is not None else None
+    stamps = {"start": started}
+    got = collect(opts, cache, ctx)
+    stamps["collect"] = time.perf_counter()
+    planning, plan_records, plan_reused = start_plans(got.discovery, opts, cache, ctx)  # own processes meanwhile
+    records = got.records + plan_records
+    findings: list[Finding] = got.reused + plan_reused
     engine = Engine(catalogue)
-    engine.load_for([d.kind for d in docs] + ([Kind.PULUMI_PROGRAM] if planning else []))
-    findings: list[Finding] = []
+    kinds = [d.kind for d in got.docs] + ([Kind.PULUMI_PROGRAM] if planning else [])
+    if kinds:
+        engine.load_for(kinds)
     policy_errors = list(engine.errors)
-    findings += _evaluate(engine, docs, records, policy_errors)
+    findings += _evaluate(engine, got.docs, records, policy_errors, cache)
+    stamps["evaluate"] = time.perf_counter()
     planned, plan_records = finish_plans(planning)
+    stamps["plan"] = time.perf_counter()
     records += plan_records
-    findings += _evaluate(engine, planned, records, policy_errors)
+    findings += _evaluate(engine, planned, records, policy_errors, cache, ctx)
     findings = apply_waivers(engine.dedupe(findings), opts.waivers, opts.today)
-    findings.sort(key=lambda f: (f.status is not Status.FAILED, f.file, f.line or 0, f.policy_id))
+    findings.sort(key=lambda f: (f.status is not Status.FAILED, f.file, f.line or 0, f.policy_id, f.message))
     records.sort(key=lambda r: (r.path, r.kind))
+    done = time.perf_counter()
+    timings = Timings(collect_s=round(stamps["collect"] - started, 3),
+                      evaluate_s=round(stamps["evaluate"] - stamps["collect"], 3),
+                      plan_wait_s=round(stamps["plan"] - stamps["evaluate"], 3),
+                      evaluate_plans_s=round(done - stamps["plan"], 3),
+                      planned=len(planned) + sum(1 for r in plan_records if r.stack),
+                      evaluated=len(got.docs) + len(planned),
+                      cache_hits=cache.hits if cache else 0, cache_misses=cache.misses if cache else 0)
     return Result(
         schema_version=SCHEMA_VERSION, tool=ToolInfo(version=__version__), summary=summarize(findings, records),
         inputs=records, findings=findings, policy_errors=policy_errors,
         scanned_paths=[os.fspath(p) for p in opts.paths], started_at=start_stamp,
-        duration_s=round(time.perf_counter() - started, 3))
+        duration_s=round(done - started, 3), timings=timings)
 
 
-def _evaluate(engine: Engine, docs: list[Document], records: list[InputRecord],
-              policy_errors: list[str]) -> list[Finding]:
+def _evaluate(engine: Engine, docs: list[Document], records: list[InputRecord], policy_errors: list[str],
+              cache: Cache | None = None, ctx: str | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for doc in docs:
         try:
-            findings += engine.evaluate(doc)
-            records.append(_record(doc, status=InputStatus.EVALUATED))
+            found = engine.evaluate(doc)
+            record = _record(doc, status=InputStatus.EVALUATED)
         except InputProblem as exc:
             records.append(_record(doc, status=InputStatus.ERROR, error=str(exc)))
+            continue
         except PolicyError as exc:
             policy_errors.append(f"{doc.rel}: {exc}")
             records.append(_record(doc, status=InputStatus.ERROR, error=f"not fully evaluated: {exc}"))
+            continue
+        findings += found
+        records.append(record)
+        if cache is not None:
+            if isinstance(doc, pulumi_plan.PlanDocument):
+                cache.put_plan(_plan_key(ctx, doc.plan_project, doc.plan_stack), record, found,
+                               doc.reads, doc.lists)
+            else:
+                cache.put(doc.cache_key, record, found)
     return findings
 
 

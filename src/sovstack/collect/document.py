@@ -26,6 +26,7 @@ class Document:
     structured: bool = False  # data came from a parser: scan values, not raw lines
     template: bool = False
     planned: bool = False  # a Pulumi stack's resource graph from the offline plan (text: its stack file)
+    cache_key: str | None = None  # content key for incremental checking (None: not cached)
 
     @cached_property
     def lines(self) -> list[str]:

@@ -47,8 +47,21 @@ class Refused(PermissionError):
     """Raised inside the program when it tries something the offline plan forbids."""
 
 
+_reads: set[str] = set()  # files and folders the program read: what its plan depends on (for the cache)
+_lists: set[str] = set()
+
+
 def _audit(event: str, args: tuple) -> None:
-    if not _armed or event not in BLOCKED_EVENTS:
+    if not _armed:
+        return
+    if event == "open":
+        if args and isinstance(args[0], (str, bytes)) and (len(args) < 2 or not args[1] or "r" in str(args[1])):
+            _reads.add(os.fsdecode(args[0]))
+        return
+    if event in ("os.listdir", "os.scandir") and args and isinstance(args[0], (str, bytes)):
+        _lists.add(os.fsdecode(args[0]))
+        return
+    if event not in BLOCKED_EVENTS:
         return
     if event == "socket.connect" and args and getattr(args[0], "family", None) == 1:  # AF_UNIX inside the process
         return
@@ -222,8 +235,33 @@ def plan(request: dict) -> dict:
         outputs = monitor.records.get(urn, {}).get("outputs", {}) if urn else {}
         resources.insert(0, {"urn": urn, "type": "pulumi:pulumi:Stack", "custom": False, "outputs": outputs})
     resources += _default_providers(resources, request)
+    deps = _dependencies()
     resources.sort(key=lambda r: (r["type"] != "pulumi:pulumi:Stack", r.get("urn") or ""))  # registration order
-    return {"ok": True, "resources": resources}  # is asynchronous: sorted, the same program gives the same plan
+    return {"ok": True, "resources": resources,  # is asynchronous: sorted, the same program gives the same plan
+            "reads": deps[0], "lists": deps[1]}
+
+
+def _dependencies() -> tuple[list[str], list[str]]:
+    """The program's own files and data it read (the interpreter's and installed packages' files excluded)."""
+    system = tuple({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}) \
+        + (os.path.dirname(os.path.realpath(__file__)),)
+
+    def source(path: str) -> str:
+        """A module imported from its bytecode cache depends on its source file."""
+        path = os.path.abspath(path)
+        folder, name = os.path.split(path)
+        if name.endswith(".pyc") and os.path.basename(folder) == "__pycache__":
+            return os.path.join(os.path.dirname(folder), name.split(".")[0] + ".py")
+        return path
+
+    def keep(path: str) -> bool:
+        real = os.path.realpath(path)
+        return not real.startswith(system) and "site-packages" not in real \
+            and not real.startswith(("/proc/", "/dev/", "/sys/"))
+
+    files = {source(p) for p in _reads}
+    return sorted(p for p in files if keep(p) and os.path.isfile(p)), \
+        sorted({os.path.abspath(p) for p in _lists if keep(p) and not p.endswith("__pycache__")})
 
 
 def _default_providers(resources: list[dict], request: dict) -> list[dict]:

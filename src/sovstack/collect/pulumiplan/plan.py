@@ -41,6 +41,10 @@ class PlanDocument(Document):
     project_dir: Path = field(default_factory=Path)
     project_rel_dir: str = ""
     seconds: float = 0.0
+    plan_project: Project | None = None
+    plan_stack: Stack | None = None
+    reads: list[str] = field(default_factory=list)  # files the program read: what the plan depends on
+    lists: list[str] = field(default_factory=list)  # folders it listed
     _sources: dict = field(default_factory=dict)
 
     def position(self, state: dict) -> tuple[str | None, int | None]:
@@ -173,7 +177,9 @@ def run_stack(project: Project, stack: Stack, limits: Limits, zygote: Zygote | N
     doc = PlanDocument(path=project.dir / (PurePosixPath(stack.rel).name if stack.rel else "Pulumi.yaml"),
                        rel=label, kind=Kind.PULUMI_PROGRAM, text=stack.text, structured=True, planned=True,
                        data=[{"deployment": {"resources": resources}}], stack=stack.name, project=project.name,
-                       project_dir=project.dir, project_rel_dir=project.rel_dir, seconds=round(seconds, 3))
+                       project_dir=project.dir, project_rel_dir=project.rel_dir, seconds=round(seconds, 3),
+                       plan_project=project, plan_stack=stack, reads=list(answer.get("reads") or []),
+                       lists=list(answer.get("lists") or []))
     return doc
 
 
