@@ -36,6 +36,8 @@ class PulumiForeignCloud(NativeCheck):
             tree = ast.parse(doc.text)
         except SyntaxError as exc:
             raise InputProblem(f"cannot parse Pulumi program: {exc.msg} at line {exc.lineno}") from exc
+        except (MemoryError, RecursionError, ValueError) as exc:  # nesting beyond the parser's stack, NUL bytes
+            raise InputProblem(f"cannot parse Pulumi program: {exc}") from exc
         for node in ast.walk(tree):
             modules = []
             if isinstance(node, ast.Import):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from sovstack.catalogue import Catalogue
-from sovstack.checks.base import REGISTRY, Hit, NativeCheck
+from sovstack.checks.base import REGISTRY, Hit, InputProblem, NativeCheck
 from sovstack.collect.document import Document
 from sovstack.models import Finding, Kind, PulumiRef, Status
 from sovstack.redact import redact
@@ -111,6 +111,8 @@ class Engine:
     def _guard(self, check: Any, fn) -> list[Hit]:
         try:
             return fn()
+        except InputProblem:
+            raise  # the input's fault, not the policy's: reported as an input error
         except Exception as exc:
             raise PolicyError(f"policy {check.id} raised {type(exc).__name__}: {exc}") from exc
 

@@ -15,6 +15,8 @@ from sovstack.models import Kind
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 PULUMI_IMPORT = re.compile(r"^\s*(import|from)\s+pulumi(_[a-z0-9_]+)?\b", re.MULTILINE)
+JINJA_ESCAPE = re.compile(r"(?:\{\{|\{%)[^}%\n]{0,2000}?(__(?:class|mro|subclasses|globals|builtins|import|init|base|bases|"
+                          r"code|func_globals|getattribute|reduce_ex|loader)__)")
 TEXT_KINDS_BY_EXT = detect.YAML_EXT + (".tf", ".json", ".sh", ".env", ".xml", ".j2", ".tpl", ".py", ".conf")
 
 
@@ -78,6 +80,12 @@ def _parse_text(c: Candidate, text: str, guess: Kind | None) -> Document | Parse
         return _json(c, text)
     if low.endswith(".xml"):
         return _xml(c, text)
+    escape = JINJA_ESCAPE.search(text) if detect.looks_templated(rel, text) else None
+    if escape:
+        line = text.count("\n", 0, escape.start()) + 1
+        return ParseError(rel, (guess or detect.text_kind(rel)).value,
+                          f"template expression at line {line} reaches Python internals ({escape.group(1)}): a "
+                          "sandbox-escape attempt; not evaluated (sovstack never renders templates)")
     if guess is Kind.PULUMI_CONFIG or detect.yaml_candidate(rel, text):
         return _yaml(c, text, guess)
     return Document(c.path, rel, detect.text_kind(rel), text, template=detect.looks_templated(rel, text))

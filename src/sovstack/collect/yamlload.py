@@ -111,9 +111,29 @@ class _Builder:
         return result
 
 
+QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
+BRACKETS = re.compile(r"[\[\]{}]")
+BLOCK_NESTING = re.compile(r"^[ \t]*(?:-[ \t]+)*", re.MULTILINE)
+
+
+def check_nesting(text: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse documents nested deeper than `limit` before the C parser sees them: libyaml's composer recurses
+    once per level and overflows the C stack (a crash, not an exception) on a few hundred thousand levels."""
+    depth = deepest = 0
+    for m in BRACKETS.finditer(QUOTED.sub("", text)):
+        depth = depth + 1 if m.group() in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            raise YamlLimitError(f"nested deeper than {limit} levels (flow collections)")
+    widest = max((len(m.group()) for m in BLOCK_NESTING.finditer(text)), default=0)
+    if widest > 4 * limit:
+        raise YamlLimitError(f"nested deeper than {limit} levels (indentation of {widest} columns)")
+
+
 def load(text: str) -> Loaded:
     """Parse every document of a YAML stream; raises yaml.YAMLError or YamlLimitError."""
     out = Loaded(docs=[])
+    check_nesting(text)
     nodes = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
     memo: dict[int, int] = {}
     total = 0

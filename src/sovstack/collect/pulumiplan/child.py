@@ -55,8 +55,15 @@ def _audit(event: str, args: tuple) -> None:
     if not _armed:
         return
     if event == "open":
-        if args and isinstance(args[0], (str, bytes)) and (len(args) < 2 or not args[1] or "r" in str(args[1])):
-            _reads.add(os.fsdecode(args[0]))
+        if not args or not isinstance(args[0], (str, bytes)):
+            return
+        mode, flags = (str(args[1]) if len(args) > 1 and args[1] else "r"), (args[2] if len(args) > 2 else 0)
+        writes = any(c in mode for c in "wax+") or bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+        if writes and os.fsdecode(args[0]) != os.devnull:
+            message = f"the program tried to write a file ({os.fsdecode(args[0])[:160]!r})"
+            _refusals.append(message)
+            raise Refused(message)
+        _reads.add(os.fsdecode(args[0]))
         return
     if event in ("os.listdir", "os.scandir") and args and isinstance(args[0], (str, bytes)):
         _lists.add(os.fsdecode(args[0]))
@@ -421,6 +428,7 @@ def serve() -> int:
 
 
 def main() -> int:
+    sys.dont_write_bytecode = True  # the plan writes nothing, not even bytecode caches
     if sys.argv[1:] == ["--zygote"]:
         return serve()
     request = json.loads(sys.stdin.read())
