@@ -55,6 +55,11 @@ def read(c: Candidate, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Skipped
             raw = fh.read(max_bytes + 1)
     except OSError as exc:
         return ParseError(rel, kind_label, f"cannot read: {exc.strerror or exc}")
+    for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+                      (b"\xfe\xff", "UTF-16")):
+        if raw.startswith(bom):
+            return ParseError(rel, kind_label, f"encoded as {name} (byte-order mark): sovstack reads UTF-8 text; "
+                                               "convert the file to UTF-8")
     if b"\x00" in raw[:65536]:
         if rel.lower().endswith(TEXT_KINDS_BY_EXT):
             return ParseError(rel, kind_label, "binary content (NUL bytes) in a text file")
