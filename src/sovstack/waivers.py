@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sovstack.catalogue import POLICY_ID, Catalogue
+from sovstack.collect import yamlload
 from sovstack.models import Finding, Severity, Status, WaiverRef
 
 DEFAULT_FILE = "sovstack-waivers.yaml"
@@ -55,13 +56,24 @@ class WaiverFile(BaseModel):
     waivers: list[Waiver]
 
 
+MAX_FILE_BYTES = 1024 * 1024
+
+
 def load(path: Path, catalogue: Catalogue, today: dt.date) -> list[Waiver]:
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise WaiverError(f"{path}: over {MAX_FILE_BYTES} bytes: not a waiver file")
+        text = path.read_text(encoding="utf-8")
+        yamlload.check_nesting(text)
+        raw = yaml.load(text, Loader=yaml.CSafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
         raise WaiverError(f"{path}: cannot read: {exc}") from exc
+    except yamlload.YamlLimitError as exc:
+        raise WaiverError(f"{path}: rejected: {exc}") from exc
     except yaml.YAMLError as exc:
         raise WaiverError(f"{path}: malformed YAML: {exc}") from exc
+    if isinstance(raw, dict) and "waivers" in raw and raw["waivers"] is None:
+        raw = {**raw, "waivers": []}
     try:
         parsed = WaiverFile.model_validate(raw if raw is not None else {"waivers": []})
     except ValidationError as exc:
@@ -92,6 +104,6 @@ def _problems(w: Waiver, catalogue: Catalogue, today: dt.date) -> list[str]:
 def apply_waivers(findings: list[Finding], waivers: list[Waiver], today: dt.date) -> list[Finding]:
     out = []
     for f in findings:
-        w = next((w for w in waivers if f.status is Status.FAILED and w.matches(f)), None)
+        w = next((w for w in waivers if f.status is Status.FAILED and w.expires >= today and w.matches(f)), None)
         out.append(f.model_copy(update={"status": Status.WAIVED, "waiver": w.ref(today)}) if w else f)
     return out
