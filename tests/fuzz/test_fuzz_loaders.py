@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-RUNS = 5000
+RUNS = 3000
 
 
 def test_bounded_fuzz_run_finds_nothing(root, tmp_path):
