@@ -16,7 +16,7 @@ os.environ.setdefault("CHECKOV_RUN_SCA_PACKAGE_SCAN_V2", "false")
 
 from sovstack import __version__  # noqa: E402
 from sovstack.catalogue import Catalogue, CatalogueError, load_default  # noqa: E402
-from sovstack.models import InputStatus, Result, Severity, Status  # noqa: E402
+from sovstack.models import EvidenceFile, History, InputStatus, Result, Severity, Status  # noqa: E402
 from sovstack.report import Format  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sovereign messaging compliance checks.")
@@ -38,12 +38,12 @@ def _catalogue(policies: Optional[Path]) -> Catalogue:
         raise fail(str(exc)) from exc
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write all or nothing: a temporary file in the same folder, then a rename."""
     path = path.resolve()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with (os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8")) as fh:
             fh.write(text)
         os.replace(tmp, path)
     except BaseException:
@@ -56,6 +56,8 @@ def exit_code(result: Result, fail_on: Severity) -> int:
         return EXIT_ERROR
     if any(f.status is Status.FAILED and f.severity.rank >= fail_on.rank for f in result.findings):
         return EXIT_VIOLATIONS
+    if any(e.evidence.failed_hosts() for e in result.evidence):  # a live check failed on a host
+        return EXIT_VIOLATIONS
     return EXIT_OK
 
 
@@ -66,9 +68,11 @@ def check(
     output: Annotated[Optional[list[Path]], typer.Option("--output", "-o", help="File for the Nth --format; repeatable.")] = None,
     fail_on: Annotated[Severity, typer.Option(help="Lowest severity that fails the run (exit 1).")] = Severity.LOW,
     waivers: Annotated[Optional[Path], typer.Option(help="Waiver file (default: sovstack-waivers.yaml in the first path).")] = None,
-    lang: Annotated[str, typer.Option(help="Report language: ru or en.")] = "en",
+    lang: Annotated[Optional[str], typer.Option(help="Report language: ru or en (default: ru for html, pdf and markdown, en for the others).")] = None,
     policies: Annotated[Optional[Path], typer.Option(help="Policy catalogue folder.")] = None,
     exclude: Annotated[Optional[list[str]], typer.Option(help="gitignore-style pattern to skip; repeatable.")] = None,
+    history: Annotated[Optional[Path], typer.Option(envvar="SOVSTACK_HISTORY", help="Record the run in this local history store (SQLite, created if missing); the reports then show the trend per region and the changes since the previous run of the same paths.")] = None,
+    evidence: Annotated[Optional[list[Path]], typer.Option("--evidence", help="Live evidence from the hosts, the JSON written by playbooks/verify.yml; repeatable. Shown beside the declared configuration in the reports.")] = None,
     max_file_size: Annotated[int, typer.Option(help="Files larger than this many bytes are input errors.")] = 5 * 1024 * 1024,
     plan: Annotated[bool, typer.Option("--plan/--no-plan", help="Run Pulumi Python programs offline under the SDK's mocks (no credentials, no network) and check what each stack would create. With --no-plan their stacks are reported as not evaluated.")] = True,
     plan_timeout: Annotated[float, typer.Option(help="Seconds one stack's offline plan may take.")] = 60.0,
@@ -79,12 +83,14 @@ def check(
     """Check infrastructure code for data residency and foreign-messenger notifications."""
     from sovstack import runner, waivers as waiver_mod
 
-    if lang not in ("ru", "en"):
+    if lang not in (None, "ru", "en"):
         raise fail(f"--lang must be ru or en, not {lang!r}")
     formats = list(fmt or [Format.TABLE])
     outputs = list(output or [])
     if len(outputs) > len(formats):
         raise fail("more --output files than --format options")
+    if any(f.binary for f in formats[len(outputs):]) and sys.stdout.isatty():
+        raise fail("--format pdf is binary: give it an --output FILE")
     scan = list(paths or [Path.cwd()])
     for p in scan:
         if not p.exists() and not p.is_symlink():
@@ -110,14 +116,59 @@ def check(
             opts.waivers = waiver_mod.load(waiver_path, catalogue, day)
         except waiver_mod.WaiverError as exc:
             raise fail(str(exc)) from exc
+    host_evidence = _load_evidence(list(evidence or []))
     result = runner.run(opts, catalogue)
-    for i, f in enumerate(formats):
-        text = f.render(result, catalogue, lang)
-        if i < len(outputs):
-            write_atomic(outputs[i], text)
-        else:
-            sys.stdout.write(text)
+    result.command, result.excludes = _command_line(), list(exclude or [])
+    result.evidence = host_evidence
+    if history is not None:
+        result.history = _record_history(history, result)
+    emit(result, catalogue, formats, outputs, lang)
     raise typer.Exit(exit_code(result, fail_on))
+
+
+def _command_line() -> list[str] | None:
+    """The command as typed (secrets masked); None when sovstack runs inside another program (tests)."""
+    from sovstack.redact import redact
+
+    if Path(sys.argv[0]).name != "sovstack":
+        return None
+    return ["sovstack", *(redact(a) or "" for a in sys.argv[1:])]
+
+
+def _load_evidence(paths: list[Path]) -> list[EvidenceFile]:
+    """Each file as sovstack.evidence reads it; a missing or malformed one stops the run (exit 2), naming it."""
+    if not paths:
+        return []
+    from sovstack.evidence import EvidenceError
+    from sovstack.hostevidence import carry
+
+    try:
+        return [carry(path) for path in paths]
+    except EvidenceError as exc:
+        raise fail(str(exc)) from exc
+
+
+def _record_history(path: Path, result: Result) -> History:
+    from sovstack import history as history_mod
+
+    try:
+        return history_mod.record(path, result)
+    except history_mod.HistoryError as exc:
+        raise fail(str(exc)) from exc
+
+
+def emit(result: Result, catalogue: Catalogue, formats: list[Format], outputs: list[Path], lang: Optional[str]) -> None:
+    """Renders every format first, then writes: a format that fails leaves no file half-written."""
+    rendered = [f.render(result, catalogue, lang or f.default_lang) for f in formats]
+    for i, data in enumerate(rendered):
+        if i < len(outputs):
+            write_atomic(outputs[i], data)
+        elif isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
 
 
 @app.command()
@@ -183,6 +234,186 @@ def policies_show(policy_id: str, lang: Annotated[str, typer.Option(help="ru or 
 def version() -> None:
     """Print the sovstack version."""
     typer.echo(__version__)
+
+
+def load_result(path: Path) -> Result:
+    """A result written by `sovstack check -f json`; anything else is a usage error naming the file."""
+    from pydantic import ValidationError
+
+    try:
+        return Result.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise fail(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except ValidationError as exc:
+        raise fail(f"{path}: not a sovstack JSON result: {str(exc).splitlines()[0]}") from exc
+
+
+@app.command()
+def report(
+    result_file: Annotated[Path, typer.Argument(metavar="RESULT", help="A result written by `sovstack check -f json`.")],
+    fmt: Annotated[Optional[list[Format]], typer.Option("--format", "-f", help="Output format; repeatable (default: html).")] = None,
+    output: Annotated[Optional[list[Path]], typer.Option("--output", "-o", help="File for the Nth --format; repeatable.")] = None,
+    lang: Annotated[Optional[str], typer.Option(help="ru or en (default: ru for html, pdf and markdown).")] = None,
+    policies: Annotated[Optional[Path], typer.Option(help="Policy catalogue folder.")] = None,
+) -> None:
+    """Render a saved result in other formats (the auditor's HTML/PDF, Markdown, ...) without checking again."""
+    if lang not in (None, "ru", "en"):
+        raise fail(f"--lang must be ru or en, not {lang!r}")
+    formats, outputs = list(fmt or [Format.HTML]), list(output or [])
+    if len(outputs) > len(formats):
+        raise fail("more --output files than --format options")
+    if any(f.binary for f in formats[len(outputs):]) and sys.stdout.isatty():
+        raise fail("--format pdf is binary: give it an --output FILE")
+    for out in outputs:
+        if not out.resolve().parent.is_dir():
+            raise fail(f"{out}: its folder does not exist")
+    emit(load_result(result_file), _catalogue(policies), formats, outputs, lang)
+
+
+bundle_app = typer.Typer(no_args_is_help=True, help="Tamper-evident evidence bundles for auditors.")
+app.add_typer(bundle_app, name="bundle")
+
+
+@bundle_app.command("create")
+def bundle_create(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to check (default: the current folder). With --result: the tree(s) that result scanned, for the input digests (default: its scanned paths).")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The bundle: .tar.gz, or .zip by extension.")] = ...,
+    result_file: Annotated[Optional[Path], typer.Option("--result", help="Bundle this saved JSON result instead of checking again.")] = None,
+    waivers: Annotated[Optional[Path], typer.Option(help="Waiver file (default: sovstack-waivers.yaml in the first path); bundled.")] = None,
+    evidence: Annotated[Optional[list[Path]], typer.Option("--evidence", help="Evidence JSON written by playbooks/verify.yml; repeatable; bundled.")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the bundled reports: ru or en.")] = "ru",
+    sign_key: Annotated[Optional[Path], typer.Option(help="Private key (from `sovstack bundle keygen`) to sign the manifest with.")] = None,
+    history: Annotated[Optional[Path], typer.Option(envvar="SOVSTACK_HISTORY", help="Record the check in this history store (as `check --history`).")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(help="gitignore-style pattern to skip; repeatable.")] = None,
+    policies: Annotated[Optional[Path], typer.Option(help="Policy catalogue folder.")] = None,
+    plan: Annotated[bool, typer.Option("--plan/--no-plan", help="Plan Pulumi stacks offline (as `check`).")] = True,
+    today: Annotated[Optional[str], typer.Option(hidden=True, help="Date for waiver expiry (tests).")] = None,
+) -> None:
+    """Check (or take a saved result) and pack the reports, the result, the waivers, the host evidence and a
+    manifest of SHA-256 and Streebog-256 digests of every input and bundled file into one archive."""
+    from sovstack import bundle as bundle_mod
+    from sovstack import waivers as waiver_mod
+    from sovstack.bundle import signing
+
+    if lang not in ("ru", "en"):
+        raise fail(f"--lang must be ru or en, not {lang!r}")
+    if not output.name.lower().endswith((".tar.gz", ".tgz", ".zip")):
+        raise fail(f"{output}: a bundle is a .tar.gz or .zip file")
+    if not output.resolve().parent.is_dir():
+        raise fail(f"{output}: its folder does not exist")
+    try:
+        key = signing.load_key(sign_key) if sign_key else None
+    except signing.SigningKeyError as exc:
+        raise fail(str(exc)) from exc
+    if key is not None and key.private is None:
+        raise fail(f"{sign_key}: a public key cannot sign; give the private key (PREFIX.key)")
+    if result_file is not None:
+        result = load_result(result_file)
+        roots = list(paths or [Path(p) for p in result.scanned_paths])
+        if evidence:
+            result.evidence = _load_evidence(list(evidence))
+    else:
+        roots = list(paths or [Path.cwd()])
+        result = _check_result(roots, waivers, evidence, history, exclude, policies, plan, today)
+    default_waivers = roots[0] / waiver_mod.DEFAULT_FILE if roots and roots[0].is_dir() else None
+    waiver_files = [waivers] if waivers else [default_waivers] if default_waivers and default_waivers.is_file() else []
+    try:
+        made = bundle_mod.create(output, result, _catalogue(policies), lang=lang, roots=roots, key=key,
+                                 extra={"waivers": waiver_files},
+                                 command=_command_line())
+    except bundle_mod.BundleError as exc:
+        raise fail(str(exc)) from exc
+    _print_manifest_digest(f"sovstack: wrote {output} ({made.files} files, digests of {made.inputs} inputs"
+                           f"{', signed by key ' + made.signed_by if made.signed_by else ''})", made.manifest)
+
+
+def _check_result(roots: list[Path], waivers: Optional[Path], evidence: Optional[list[Path]], history: Optional[Path],
+                  exclude: Optional[list[str]], policies: Optional[Path], plan: bool, today: Optional[str]) -> Result:
+    """Runs `check` as the command line would, into a JSON result (kept when inputs could not be evaluated)."""
+    with tempfile.TemporaryDirectory(prefix="sovstack-bundle-") as tmp:
+        out = Path(tmp) / "result.json"
+        try:
+            check(paths=roots, fmt=[Format.JSON], output=[out], waivers=waivers, policies=policies, exclude=exclude,
+                  history=history, plan=plan, today=today, evidence=evidence)
+        except typer.Exit:
+            if not out.is_file():
+                raise
+        return load_result(out)
+
+
+def _print_manifest_digest(headline: str, manifest: bytes) -> None:
+    from sovstack.bundle.digest import digests
+
+    d = digests(manifest)
+    typer.echo(f"{headline}\n  manifest.json sha256      {d['sha256']}\n  manifest.json streebog256 {d['streebog256']}")
+
+
+@bundle_app.command("verify")
+def bundle_verify(
+    file: Annotated[Path, typer.Argument(help="The bundle (.tar.gz or .zip).")],
+    against: Annotated[Optional[list[Path]], typer.Option("--against", help="The scanned tree(s), as given to the check: their input files are compared with the manifest too; repeatable.")] = None,
+    public_key: Annotated[Optional[Path], typer.Option(help="Trusted public key: the manifest must carry a valid signature by it.")] = None,
+) -> None:
+    """Recompute every digest; exit 0 intact, 1 tampered (naming each changed, added or removed file), 2 unreadable."""
+    from sovstack import bundle as bundle_mod
+    from sovstack.bundle import signing
+
+    try:
+        trusted = signing.load_key(public_key) if public_key else None
+    except signing.SigningKeyError as exc:
+        raise fail(str(exc)) from exc
+    try:
+        found = bundle_mod.verify(file, against=list(against or []), trusted=trusted)
+    except bundle_mod.BundleError as exc:
+        raise fail(str(exc)) from exc
+    lines = [f"  {what}: {name}" for what, names in (("changed", found.changed), ("added", found.added),
+                                                      ("removed", found.removed)) for name in names]
+    if found.signature:
+        lines.append(f"  signature: {found.signature}")
+    elif trusted is None:
+        lines.append("  signature: none (the manifest is not signed)")
+    verdict = "intact" if found.intact else "TAMPERED"
+    _print_manifest_digest("\n".join([f"sovstack: {file}: {verdict}", *lines]), found.manifest)
+    raise typer.Exit(EXIT_OK if found.intact else EXIT_VIOLATIONS)
+
+
+@bundle_app.command("keygen")
+def bundle_keygen(
+    output: Annotated[Path, typer.Option("--output", "-o", help="PREFIX: writes PREFIX.key (private, mode 0600) and PREFIX.pub.")],
+    algorithm: Annotated[str, typer.Option(help="ed25519 or gost-r-34.10-2012-256.")] = "ed25519",
+) -> None:
+    """Make a key pair for signing bundles."""
+    from sovstack.bundle import signing
+
+    if not output.resolve().parent.is_dir():
+        raise fail(f"{output}: its folder does not exist")
+    try:
+        key = signing.generate(algorithm)
+        private, public = signing.write_keys(key, output)
+    except signing.SigningKeyError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"sovstack: wrote {private} and {public} ({algorithm}, key {key.key_id})")
+
+
+@bundle_app.command("extract")
+def bundle_extract(
+    file: Annotated[Path, typer.Argument(help="The bundle (.tar.gz or .zip).")],
+    dest: Annotated[Path, typer.Argument(help="A folder that does not exist yet.")],
+    public_key: Annotated[Optional[Path], typer.Option(help="Trusted public key the manifest must be signed by.")] = None,
+) -> None:
+    """Verify, then unpack an intact bundle into a new folder (regular files only; never follows links)."""
+    from sovstack import bundle as bundle_mod
+    from sovstack.bundle import signing
+
+    try:
+        trusted = signing.load_key(public_key) if public_key else None
+        written = bundle_mod.extract(file, dest, trusted=trusted)
+    except (signing.SigningKeyError, bundle_mod.BundleError) as exc:
+        raise fail(str(exc)) from exc
+    except bundle_mod.Tampered as exc:
+        typer.echo(f"sovstack: {file}: TAMPERED, not unpacked: {exc}", err=True)
+        raise typer.Exit(EXIT_VIOLATIONS) from exc
+    typer.echo(f"sovstack: unpacked {written} files into {dest}")
 
 
 def main() -> None:

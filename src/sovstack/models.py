@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sovstack.evidence import Evidence
+
 
 class Category(StrEnum):
     FOREIGN_MESSENGER = "foreign-messenger"
@@ -120,6 +122,54 @@ class Summary(Strict):
     errors: int = 0
 
 
+class RegionCounts(Strict):
+    """One region's numbers in one recorded run."""
+
+    failed: int = 0
+    waived: int = 0
+    passed: int = 0
+    errors: int = 0  # inputs in the region that could not be evaluated
+
+
+class HistoryRun(Strict):
+    """One run in the local history store, as the trend shows it."""
+
+    run_id: int
+    started_at: str | None = None
+    recorded_at: str
+    failed: int
+    waived: int
+    errors: int
+    regions: dict[str, RegionCounts] = Field(default_factory=dict)  # "" is everything outside the region stacks
+
+
+class FindingChange(Strict):
+    """A failed or waived finding that appeared, disappeared or became waived since the previous run."""
+
+    identity: str
+    policy_id: str
+    status: Status
+    severity: Severity
+    file: str
+    line: int | None = None
+    resource: str | None = None
+    region: str = ""
+    message: str
+    waiver_id: str | None = None
+
+
+class History(Strict):
+    """The trend and the changes since the previous run of the same scanned paths (sovstack.history)."""
+
+    store: str
+    scope: str
+    runs: list[HistoryRun]  # oldest first; the last one is this run
+    previous_run_id: int | None = None
+    new: list[FindingChange] = Field(default_factory=list)
+    fixed: list[FindingChange] = Field(default_factory=list)
+    newly_waived: list[FindingChange] = Field(default_factory=list)
+
+
 class Timings(Strict):
     """Where a run's time went (seconds); plans run in other processes while other inputs are evaluated."""
 
@@ -133,6 +183,15 @@ class Timings(Strict):
     cache_misses: int = 0
 
 
+class EvidenceFile(Strict):
+    """One evidence file of playbooks/verify.yml (read by sovstack.evidence), secrets masked, with its digest."""
+
+    path: str
+    sha256: str  # of the file as read
+    masked: bool = False  # masking changed some text: the evidence below differs from the file
+    evidence: Evidence
+
+
 class Result(Strict):
     schema_version: str
     tool: ToolInfo
@@ -144,6 +203,10 @@ class Result(Strict):
     started_at: str | None = None
     duration_s: float | None = None
     timings: Timings | None = None
+    command: list[str] | None = None  # the command line of the run (secrets masked)
+    excludes: list[str] = Field(default_factory=list)  # --exclude patterns of the run (to re-walk the same tree)
+    history: History | None = None  # with --history: trend and changes since the previous run
+    evidence: list[EvidenceFile] = Field(default_factory=list)  # with --evidence: live evidence from the hosts
 
     def failed(self) -> list[Finding]:
         return [f for f in self.findings if f.status is Status.FAILED]

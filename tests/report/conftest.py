@@ -68,3 +68,14 @@ def result() -> Result:
         inputs=inputs, findings=findings,
         started_at="2025-07-01T10:00:00+03:00", duration_s=2.5,
     )
+
+
+EVIDENCE_SAMPLE = DATA / "evidence-sample.json"
+
+
+@pytest.fixture(scope="session")
+def evidence_file():
+    """The sample evidence of playbooks/verify.yml (two regions, one failing host, one unreachable), as carried."""
+    from sovstack.hostevidence import carry
+
+    return carry(EVIDENCE_SAMPLE)

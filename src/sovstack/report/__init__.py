@@ -17,7 +17,19 @@ class Format(StrEnum):
     SARIF = "sarif"
     JUNIT = "junit"
     GITLAB = "gitlab"
+    HTML = "html"  # the auditor's report (Russian unless --lang en)
+    PDF = "pdf"  # the same page printed; bytes
+    MARKDOWN = "markdown"  # summary for merge-request comments
 
-    def render(self, result: Result, catalogue: Catalogue, lang: str = "en") -> str:
+    @property
+    def default_lang(self) -> str:
+        """The auditor formats are Russian by default, the machine and terminal ones English."""
+        return "ru" if self in (Format.HTML, Format.PDF, Format.MARKDOWN) else "en"
+
+    @property
+    def binary(self) -> bool:
+        return self is Format.PDF
+
+    def render(self, result: Result, catalogue: Catalogue, lang: str = "en") -> str | bytes:
         module = importlib.import_module(f"sovstack.report.{self.value}_format")
         return module.render(result, catalogue, lang)
