@@ -20,3 +20,30 @@ def test_no_secret_in_any_format(sovstack, tmp_path, fmt):
     assert code == 1
     for secret in (TG, SLACK, PASSWORD, TG.split(":")[1]):
         assert secret not in out and secret not in err
+
+
+def test_no_secret_in_pdf_text_history_cache_or_bundle(sovstack, tmp_path):
+    import gzip
+    import shutil
+    import subprocess
+    import tarfile
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "bot.env").write_text(f"TELEGRAM_BOT_TOKEN={TG}\nSLACK_TOKEN={SLACK}\n")
+    (tree / "vars.yml").write_text(f"db_password: {PASSWORD}\nurl: https://api.telegram.org/bot{TG}/sendMessage\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _, err = sovstack("check", tree, "--history", out / "history.db", "--cache-dir", out / "cache",
+                            "-f", "json", "-o", out / "r.json", "-f", "pdf", "-o", out / "r.pdf")
+    assert code == 1, err
+    code, _, err = sovstack("bundle", "create", "--result", out / "r.json", "--output", out / "b.tar.gz")
+    assert code == 0, err
+    blobs = [p.read_bytes() for p in out.rglob("*") if p.is_file()]
+    with tarfile.open(out / "b.tar.gz") as tar:
+        blobs += [tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()]
+    blobs.append(gzip.decompress((out / "b.tar.gz").read_bytes()))
+    if shutil.which("pdftotext"):
+        blobs.append(subprocess.run(["pdftotext", str(out / "r.pdf"), "-"], capture_output=True).stdout)
+    for secret in (TG, SLACK, PASSWORD, TG.split(":")[1]):
+        assert not any(secret.encode() in blob for blob in blobs), secret
