@@ -46,9 +46,16 @@ def catalogue_fingerprint(policies_dir: str) -> str:
     return digest.hexdigest()
 
 
+def _pulumi_versions() -> str:
+    """The Pulumi SDK and every provider SDK installed: a provider upgrade can change a plan."""
+    names = sorted({(d.metadata["Name"] or "").lower() for d in metadata.distributions()
+                    if (d.metadata["Name"] or "").lower().startswith("pulumi")})
+    return ",".join(f"{n}={_version(n)}" for n in names)
+
+
 def context(policies_dir: str, max_bytes: int) -> str:
     parts = [f"format={FORMAT}", f"sovstack={__version__}", f"catalogue={catalogue_fingerprint(policies_dir)}",
-             f"checkov={_version('checkov')}", f"pulumi={_version('pulumi')}", f"max_bytes={max_bytes}"]
+             f"checkov={_version('checkov')}", f"pulumi={_pulumi_versions()}", f"max_bytes={max_bytes}"]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -121,8 +128,11 @@ class Cache:
 
     # ---- planned stacks: valid while every file the program read (and every folder it listed) is unchanged --
     def put_plan(self, key: str, record: InputRecord, findings: list[Finding], reads: list[str],
-                 lists: list[str]) -> None:
-        deps = {"files": {p: _file_digest(p) for p in reads}, "folders": {d: _folder_digest(d) for d in lists}}
+                 lists: list[str], absent: list[str] = ()) -> None:
+        deps = {"files": {p: _file_digest(p) for p in reads}, "folders": {d: _folder_digest(d) for d in lists},
+                "absent": sorted(absent)}  # files the program looked for: the plan holds while they stay absent
+        if any(os.path.exists(p) for p in absent):
+            return
         if None in deps["files"].values() or None in deps["folders"].values():
             return  # a dependency vanished while planning: do not cache
         self.put(key, record, findings, deps=deps)
@@ -132,7 +142,8 @@ class Cache:
         try:
             deps = json.loads(path.read_text(encoding="utf-8")).get("deps") or {}
             fresh = all(_file_digest(p) == d for p, d in deps.get("files", {}).items()) and \
-                all(_folder_digest(f) == d for f, d in deps.get("folders", {}).items())
+                all(_folder_digest(f) == d for f, d in deps.get("folders", {}).items()) and \
+                not any(os.path.exists(p) for p in deps.get("absent", []))
         except (OSError, ValueError, AttributeError):
             fresh = False
         if not fresh:

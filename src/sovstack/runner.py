@@ -113,7 +113,8 @@ def start_plans(docs: list[Document], opts: Options, cache: Cache | None = None,
 
 
 def _plan_key(ctx: str | None, project: pulumi_project.Project, stack: pulumi_project.Stack) -> str:
-    return cache_mod.plan_key(ctx or "", project.label(stack), str(project.program), {
+    program = project.program if project.program.is_dir() else project.program.parent
+    return cache_mod.plan_key(ctx or "", project.label(stack), cache_mod.tree_digest(program), {
         "project": project.name, "stack": stack.name, "config": stack.config, "secret_keys": stack.secret_keys,
         "stack_text": stack.text, "dir": str(project.dir), "rel_dir": project.rel_dir})
 
@@ -197,7 +198,7 @@ def _evaluate(engine: Engine, docs: list[Document], records: list[InputRecord], 
         if cache is not None:
             if isinstance(doc, pulumi_plan.PlanDocument):
                 cache.put_plan(_plan_key(ctx, doc.plan_project, doc.plan_stack), record, found,
-                               doc.reads, doc.lists)
+                               doc.reads, doc.lists, doc.absent)
             else:
                 cache.put(doc.cache_key, record, found)
     return findings

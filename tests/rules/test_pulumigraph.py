@@ -162,3 +162,22 @@ def test_vm_with_an_attached_kept_disk_is_not_stateful_itself():
     assert not pulumigraph.is_stateful(vm)
     vm["inputs"]["disks"][1] = {"label": "data", "size": 200}
     assert pulumigraph.is_stateful(vm)
+
+
+def test_ip_set_destinations_are_resolved_in_the_stack_or_unverified():
+    rules = state("proxmoxve:firewall/rulesLegacy:RulesLegacy", rules=[
+        {"type": "out", "action": "ACCEPT", "proto": "tcp", "dport": "443", "dest": "+dc/proxy"},
+        {"type": "out", "action": "ACCEPT", "proto": "tcp", "dport": "443", "dest": "+unknown"}])
+    proxy = state("proxmoxve:firewall/ipsetLegacy:IpsetLegacy", name="proxy", cidrs=[{"name": "10.18.0.10/32"}])
+    found = [v.message for v in pulumigraph.open_egress([rules, proxy])]
+    assert len(found) == 1 and "+unknown" in found[0] and "cannot be verified" in found[0]
+    telegram = state("proxmoxve:firewall/ipsetLegacy:IpsetLegacy", name="proxy", cidrs=[{"name": "149.154.167.0/24"}])
+    assert any("Telegram" in v.message for v in pulumigraph.open_egress([rules, telegram]))
+
+
+def test_proxmox_cluster_security_groups_are_read_as_proxmox_rules():
+    rule = {"type": "out", "action": "ACCEPT", "proto": "tcp", "dport": "443", "dest": "149.154.160.0/20"}
+    for rtype in ("proxmoxve:cluster/firewall/security/groupLegacy:GroupLegacy",
+                  "proxmox_virtual_environment_cluster_firewall_security_group"):
+        assert ["Telegram" in v.message for v in pulumigraph.open_egress([state(rtype, rules=[rule])])] == [True]
+        assert list(pulumigraph.public_ingress([state(rtype, rules=[rule])])) == []

@@ -6,6 +6,8 @@ import json
 import re
 from dataclasses import dataclass
 
+import jinja2
+import jinja2.nodes
 import yaml
 
 from sovstack.collect import detect, yamlload
@@ -85,15 +87,44 @@ def _parse_text(c: Candidate, text: str, guess: Kind | None) -> Document | Parse
         return _json(c, text)
     if low.endswith(".xml"):
         return _xml(c, text)
-    escape = JINJA_ESCAPE.search(text) if detect.looks_templated(rel, text) else None
+    escape = jinja_escape(text) if detect.looks_templated(rel, text) else None
     if escape:
-        line = text.count("\n", 0, escape.start()) + 1
+        line, what = escape
         return ParseError(rel, (guess or detect.text_kind(rel)).value,
-                          f"template expression at line {line} reaches Python internals ({escape.group(1)}): a "
+                          f"template expression at line {line} reaches Python internals ({what}): a "
                           "sandbox-escape attempt; not evaluated (sovstack never renders templates)")
     if guess is Kind.PULUMI_CONFIG or detect.yaml_candidate(rel, text):
         return _yaml(c, text, guess)
     return Document(c.path, rel, detect.text_kind(rel), text, template=detect.looks_templated(rel, text))
+
+
+def jinja_escape(text: str) -> tuple[int, str] | None:
+    """(line, what) of a Jinja expression that reaches Python internals: `x.__class__`, `x['__globals__']`,
+    `x|attr('\\x5f\\x5fclass\\x5f\\x5f')`, names built by concatenation. The template is parsed, never rendered."""
+    m = JINJA_ESCAPE.search(text)
+    if m:
+        return text.count("\n", 0, m.start()) + 1, m.group(1)
+    if "{{" not in text and "{%" not in text:
+        return None
+    try:
+        tree = jinja2.Environment().parse(text)
+    except (jinja2.TemplateSyntaxError, RecursionError, ValueError):
+        return None
+    for node in tree.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter)):
+        if isinstance(node, jinja2.nodes.Getattr):
+            if node.attr.startswith("__"):
+                return node.lineno, node.attr
+            continue
+        if isinstance(node, jinja2.nodes.Filter) and node.name != "attr":
+            continue
+        target = node.args if isinstance(node, jinja2.nodes.Filter) else [node.arg]
+        consts = [c.value for t in target for c in ([t] + list(t.find_all(jinja2.nodes.Const)))
+                  if isinstance(c, jinja2.nodes.Const) and isinstance(c.value, str)]
+        dynamic = any(not isinstance(t, jinja2.nodes.Const) for t in target)
+        if any("__" in v for v in consts) or (isinstance(node, jinja2.nodes.Filter) and dynamic) or \
+                ("".join(consts).startswith("__") and len(consts) > 1):
+            return node.lineno, "".join(consts) or node.name
+    return None
 
 
 def _structured(c: Candidate, text: str, loaded: yamlload.Loaded, kind: Kind, template: bool = False) -> Document:

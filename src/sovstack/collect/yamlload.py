@@ -111,7 +111,6 @@ class _Builder:
         return result
 
 
-QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
 BRACKETS = re.compile(r"[\[\]{}]")
 BLOCK_NESTING = re.compile(r"^[ \t]*(?:-[ \t]+)*", re.MULTILINE)
 
@@ -120,7 +119,9 @@ def check_nesting(text: str, limit: int = MAX_DEPTH) -> None:
     """Refuse documents nested deeper than `limit` before the C parser sees them: libyaml's composer recurses
     once per level and overflows the C stack (a crash, not an exception) on a few hundred thousand levels."""
     depth = deepest = 0
-    for m in BRACKETS.finditer(QUOTED.sub("", text)):
+    # brackets inside quoted strings are counted too: telling quotes from apostrophes in plain scalars takes a
+    # real scanner, and over-counting only refuses a document, it never lets a deep one through
+    for m in BRACKETS.finditer(text):
         depth = depth + 1 if m.group() in "[{" else max(depth - 1, 0)
         deepest = max(deepest, depth)
         if deepest > limit:

@@ -117,6 +117,9 @@ def _direction(value: Any) -> str:
 def rules_of(rtype: str, props: dict[str, Any]) -> list[Rule]:
     """Every allow/deny rule a resource declares (empty for resources that are not firewall rules)."""
     words, p = _class_words(rtype), _norm(props)
+    low = rtype.lower()
+    if "proxmox" in low and "firewall" in low and ("rule" in low or "security" in low):
+        return list(_proxmox_rules(p))  # VM/node rules and cluster security groups share one rule shape
     if re.search(r"sec_?group_?rule|security_?group_?rule|securitygroup(ingress|egress)rule", words):
         return list(_single_rule(words, p))
     if re.search(r"sec_?group|security_?group", words):
@@ -235,6 +238,12 @@ def messenger_networks() -> list[tuple[str, Any]]:
             if net is not None:
                 out.append((info.get("name", mid), net))
     return out
+
+
+def unresolved_remote(remote: str) -> bool:
+    """A destination given by name (a Proxmox IP set `+name`, an alias, a host name): what it holds is not known
+    from the rule, so it may hold a messenger's addresses."""
+    return remote != "group" and _network(remote) is None
 
 
 def reaches_messenger(remote: str) -> str | None:

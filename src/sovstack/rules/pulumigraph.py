@@ -116,8 +116,31 @@ def public_ingress(states: Iterable[dict]) -> Iterator[Violation]:
                                        "addresses")
 
 
+def _ip_sets(states: list[dict]) -> dict[str, list[str]]:
+    """Proxmox VE IP sets declared in the same stack: name -> CIDRs."""
+    out: dict[str, list[str]] = {}
+    for state in states:
+        if isinstance(state, dict) and "ipset" in str(state.get("type", "")).lower():
+            inputs = state.get("inputs") or {}
+            cidrs = [c.get("name") if isinstance(c, dict) else c for c in inputs.get("cidrs") or []]
+            if isinstance(inputs.get("name"), str):
+                out[inputs["name"]] = [c for c in cidrs if isinstance(c, str)]
+    return out
+
+
+def _expand(remote: str, ip_sets: dict[str, list[str]]) -> list[str]:
+    """`+dc/name` or `+name` -> the IP set's CIDRs when the stack declares it; anything else unchanged."""
+    if remote.startswith("+"):
+        name = remote[1:].split("/", 1)[-1]
+        if name in ip_sets:
+            return ip_sets[name] or [remote]
+    return [remote]
+
+
 def open_egress(states: Iterable[dict]) -> Iterator[Violation]:
     """Firewalls that let hosts reach foreign messengers' servers (SOV-NET-002)."""
+    states = list(states)
+    ip_sets = _ip_sets(states)
     for state in states:
         if not isinstance(state, dict) or not isinstance(state.get("type"), str):
             continue
@@ -129,11 +152,15 @@ def open_egress(states: Iterable[dict]) -> Iterator[Violation]:
             if rule.direction != "egress" or not rule.allow or not rule.carries_traffic() \
                     or not any(rule.covers_port(port) for port in firewall.MESSENGER_PORTS):
                 continue
-            for remote in rule.remotes:
+            for remote in (r for given in rule.remotes for r in _expand(given, ip_sets)):
                 messenger = firewall.reaches_messenger(remote)
                 if messenger:
                     yield Violation(state, f"{rule.label} lets hosts reach {messenger} ({remote} includes its "
                                            "published addresses)")
+                    break
+                if firewall.unresolved_remote(remote):
+                    yield Violation(state, f"{rule.label}: destination {remote} is a name, not an address range; "
+                                           "whether it excludes foreign messengers cannot be verified")
                     break
 
 

@@ -36,6 +36,22 @@ BLOCKED_EVENTS = {
     "os.posix_spawn": "run a command",
     "os.spawn": "run a command",
     "os.fork": "fork",
+    "os.forkpty": "fork",
+    "os.remove": "delete a file",
+    "os.rmdir": "delete a folder",
+    "os.rename": "rename a file",
+    "os.mkdir": "create a folder",
+    "os.chmod": "change file permissions",
+    "os.chown": "change file ownership",
+    "os.truncate": "truncate a file",
+    "os.link": "create a link",
+    "os.symlink": "create a link",
+    "os.utime": "change file times",
+    "os.setxattr": "change file attributes",
+    "os.removexattr": "change file attributes",
+    "os.kill": "signal a process",
+    "os.putenv": "change the environment",
+    "shutil.rmtree": "delete a folder",
     "ctypes.dlopen": "load native code",
     "webbrowser.open": "open a browser",
 }
@@ -216,7 +232,7 @@ def plan(request: dict) -> dict:
         return {"ok": False, "reason": "no-program", "error": f"no program at {entry} (Pulumi.yaml main:)"}
     monitor = _monitor_class()(_mocks_class()(), project_dir)
     settings.ROOT.set(object())  # keeps set_mocks from making the root stack unit tests use (its late outputs
-    mocks_module.set_mocks(monitor.mocks, project=request["project"], stack=request["stack"], preview=True,
+    mocks_module.set_mocks(monitor.mocks, project=request["project"], stack=request["stack"], preview=False,
                            monitor=monitor)  # would race with the program's); the program gets its own below
     settings.ROOT.set(None)
     pulumi.runtime.set_all_config(request.get("config") or {}, request.get("secret_keys") or [])
@@ -245,10 +261,10 @@ def plan(request: dict) -> dict:
     deps = _dependencies()
     resources.sort(key=lambda r: (r["type"] != "pulumi:pulumi:Stack", r.get("urn") or ""))  # registration order
     return {"ok": True, "resources": resources,  # is asynchronous: sorted, the same program gives the same plan
-            "reads": deps[0], "lists": deps[1]}
+            "reads": deps[0], "lists": deps[1], "absent": deps[2]}
 
 
-def _dependencies() -> tuple[list[str], list[str]]:
+def _dependencies() -> tuple[list[str], list[str], list[str]]:
     """The program's own files and data it read (the interpreter's and installed packages' files excluded)."""
     system = tuple({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}) \
         + (os.path.dirname(os.path.realpath(__file__)),)
@@ -268,7 +284,8 @@ def _dependencies() -> tuple[list[str], list[str]]:
 
     files = {source(p) for p in _reads}
     return sorted(p for p in files if keep(p) and os.path.isfile(p)), \
-        sorted({os.path.abspath(p) for p in _lists if keep(p) and not p.endswith("__pycache__")})
+        sorted({os.path.abspath(p) for p in _lists if keep(p) and not p.endswith("__pycache__")}), \
+        sorted(p for p in files if keep(p) and not os.path.exists(p) and not p.endswith(".pyc"))
 
 
 def _default_providers(resources: list[dict], request: dict) -> list[dict]:
@@ -396,6 +413,7 @@ def serve() -> int:
         read_end, write_end = os.pipe()  # closed by the child when it exits: the zygote's way to wait with a limit
         pid = os.fork()
         if pid == 0:
+            os.setsid()  # its own process group: whatever it leaves behind is killed with it
             os.close(read_end)
             devnull = os.open(os.devnull, os.O_RDONLY)
             os.dup2(devnull, 0)  # the program gets no channel to the zygote's requests
@@ -420,6 +438,10 @@ def serve() -> int:
             if ready and not os.read(read_end, 1):
                 break
         os.close(read_end)
+        try:
+            os.killpg(pid, signal.SIGKILL)  # the child and anything it started in its group
+        except OSError:
+            pass
         _, status = os.waitpid(pid, 0)
         answer = {"timeout": timed_out, "exit": os.waitstatus_to_exitcode(status)}
         sys.stdout.write(json.dumps(answer) + "\n")

@@ -45,6 +45,7 @@ class PlanDocument(Document):
     plan_stack: Stack | None = None
     reads: list[str] = field(default_factory=list)  # files the program read: what the plan depends on
     lists: list[str] = field(default_factory=list)  # folders it listed
+    absent: list[str] = field(default_factory=list)  # files it looked for that did not exist
     _sources: dict = field(default_factory=dict)
 
     def position(self, state: dict) -> tuple[str | None, int | None]:
@@ -179,7 +180,7 @@ def run_stack(project: Project, stack: Stack, limits: Limits, zygote: Zygote | N
                        data=[{"deployment": {"resources": resources}}], stack=stack.name, project=project.name,
                        project_dir=project.dir, project_rel_dir=project.rel_dir, seconds=round(seconds, 3),
                        plan_project=project, plan_stack=stack, reads=list(answer.get("reads") or []),
-                       lists=list(answer.get("lists") or []))
+                       lists=list(answer.get("lists") or []), absent=list(answer.get("absent") or []))
     return doc
 
 
