@@ -113,8 +113,10 @@ def start_plans(docs: list[Document], opts: Options, cache: Cache | None = None,
 
 
 def _plan_key(ctx: str | None, project: pulumi_project.Project, stack: pulumi_project.Stack) -> str:
-    program = project.program if project.program.is_dir() else project.program.parent
-    return cache_mod.plan_key(ctx or "", project.label(stack), cache_mod.tree_digest(program), {
+    if not project.program_digest:  # once per project and run, shared by its stacks
+        program = project.program if project.program.is_dir() else project.program.parent
+        project.program_digest = cache_mod.tree_digest(program)
+    return cache_mod.plan_key(ctx or "", project.label(stack), project.program_digest, {
         "project": project.name, "stack": stack.name, "config": stack.config, "secret_keys": stack.secret_keys,
         "stack_text": stack.text, "dir": str(project.dir), "rel_dir": project.rel_dir})
 

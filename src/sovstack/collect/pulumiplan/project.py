@@ -38,6 +38,7 @@ class Project:
     runtime: str
     program: Path  # absolute entry folder or file
     stacks: list[Stack] = field(default_factory=list)
+    program_digest: str = ""  # set by the runner when caching: digest of the program's files
 
     @property
     def rel_dir(self) -> str:
