@@ -86,7 +86,7 @@ CASES: list[tuple[str, Callable[[Path], None], str, str]] = [
                                     ".__globals__['os'].popen('touch PWNED').read() }}\"\n"), "playbooks/site.yml",
      "sandbox-escape"),
     ("pulumi-infinite-loop", _pulumi("while True:\n    pass\n"), f"{PROGRAM_DIR}/Pulumi.prod.yaml", "time limit"),
-    ("pulumi-unbounded-memory", _pulumi("chunks = []\nwhile True:\n    chunks.append(bytearray(64 * 1024 * 1024))\n"),
+    ("pulumi-unbounded-memory", _pulumi("chunks = []\nwhile True:\n    chunks.append(bytearray(512 * 1024 * 1024))\n"),
      f"{PROGRAM_DIR}/Pulumi.prod.yaml", "memory"),
     ("pulumi-network", _pulumi("import urllib.request\nurllib.request.urlopen('http://192.0.2.10/', timeout=2)\n"),
      f"{PROGRAM_DIR}/Pulumi.prod.yaml", "tried to resolve"),
