@@ -19,13 +19,9 @@ def resources(doc):
                 yield step, state
 
 
-def verdicts(doc):
-    """(node, state, verdict, own) per resource; own=False when the verdict is inherited from its provider."""
-    return verdicts_of(list(resources(doc)))
-
-
 def verdicts_of(items):
-    """verdicts() over (node, state) pairs from any source: an export, a preview, a plan, a CrossGuard stack."""
+    """(node, state, verdict, own) per (node, state) pair from any source (an export, a preview, a plan, a
+    CrossGuard stack); own=False when the verdict is inherited from its provider."""
     providers = {}
     for node, state in items:
         if state["type"].startswith("pulumi:providers:"):
