@@ -84,6 +84,14 @@ class WaiverRef(Strict):
     days_left: int
 
 
+class ChainLink(Strict):
+    """One place a finding's value was resolved through (sovstack.facts.Origin)."""
+
+    file: str
+    line: int | None = None
+    note: str
+
+
 class Finding(Strict):
     policy_id: str
     category: Category
@@ -98,6 +106,7 @@ class Finding(Strict):
     excerpt: str | None = None
     kind: str | None = None
     pulumi: PulumiRef | None = None
+    chain: list[ChainLink] = Field(default_factory=list)  # how the value was resolved, outer file first
 
 
 class InputRecord(Strict):

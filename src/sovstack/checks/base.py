@@ -21,6 +21,7 @@ class Hit:
     resource: str | None = None
     file: str | None = None  # where the finding is, when not the document itself (a planned stack's source)
     pulumi: dict | None = None  # urn, type, provider, stack of a Pulumi resource
+    chain: list | None = None  # sovstack.facts.Origin links the value was resolved through
 
 
 class InputProblem(Exception):

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 from sovstack.catalogue import Catalogue
 from sovstack.checks.base import REGISTRY, Hit, InputProblem, NativeCheck
 from sovstack.collect.document import Document
-from sovstack.models import Finding, Kind, PulumiRef, Status
+from sovstack.models import ChainLink, Finding, Kind, PulumiRef, Status
 from sovstack.redact import redact
 
 # Which policy folders a document kind needs (checkov checks by framework, native checks by kind).
@@ -79,6 +79,8 @@ class Engine:
                     finding.excerpt = redact(doc.excerpt(hit.file, line).strip()[:200]) or None
                 if hit.pulumi:
                     finding.pulumi = PulumiRef(**hit.pulumi)
+                if hit.chain:
+                    finding.chain = [ChainLink(file=o.file, line=o.line, note=redact(o.note) or "") for o in hit.chain]
                 findings.append(finding)
         return _drop_fallback_duplicates(findings, self._fallback_ids())
 
