@@ -11,6 +11,7 @@ ASSIGNED_SECRET = re.compile(
     r"access[_-]?key|auth)[\w.-]*[\"']?\s*[:=]\s*[\"']?)(?P<val>[^\s\"',}{]{4,})"
 )
 URL_CREDENTIALS = re.compile(r"(?P<pre>[a-z][a-z0-9+.-]*://[^/\s:@]+:)(?P<pw>[^@\s/]+)(?P<at>@)", re.I)
+URL_USERINFO = re.compile(r"(?P<pre>[a-z][a-z0-9+.-]*://)(?P<user>[^/\s:@'\"]{4,})(?P<at>@)", re.I)  # telegram://TOKEN@
 MAX_BOT_PATH = re.compile(r"(?P<pre>/bot)(?P<tok>[0-9]{6,}:[A-Za-z0-9_-]{20,})")
 TEMPLATE_VALUE = re.compile(r"^(\{\{.*\}\}|\$\{?[A-Za-z_][\w.]*\}?|%[A-Za-z_]\w*%|<[^>]*>)$")
 MASK = "****"
@@ -29,4 +30,5 @@ def redact(text: str | None) -> str | None:
         text = text.replace(m.group(0), m.group(0)[:6] + MASK)
     text = MAX_BOT_PATH.sub(lambda m: m.group("pre") + MASK, text)
     text = URL_CREDENTIALS.sub(lambda m: m.group("pre") + MASK + m.group("at"), text)
+    text = URL_USERINFO.sub(lambda m: m.group("pre") + _mask_value(m.group("user")) + m.group("at"), text)
     return ASSIGNED_SECRET.sub(lambda m: m.group("key") + _mask_value(m.group("val")), text)

@@ -10,6 +10,7 @@ from typing import Any, Iterable, Iterator
 
 from sovstack.catalogue import Catalogue
 from sovstack.checks.base import REGISTRY, Hit, InputProblem, NativeCheck
+from sovstack.collect import embedded
 from sovstack.collect.document import Document
 from sovstack.models import ChainLink, Finding, Kind, PulumiRef, Status
 from sovstack.redact import redact
@@ -66,6 +67,25 @@ class Engine:
 
     # ---- running ---------------------------------------------------------------------------------
     def evaluate(self, doc: Document) -> list[Finding]:
+        findings = self._evaluate(doc)
+        for sub in embedded.documents(doc):
+            findings += self._embedded(doc, sub)
+        return _drop_fallback_duplicates(findings, self._fallback_ids())
+
+    def _embedded(self, doc: Document, sub: embedded.Embedded) -> list[Finding]:
+        """Failed findings of an embedded document, reported at the outer file and line with how it got there."""
+        out = []
+        for f in self._evaluate(sub.doc):
+            if f.status is not Status.FAILED:
+                continue
+            f.line = sub.line if sub.fixed_line else f.line
+            f.excerpt = redact(doc.line_text(f.line).strip()[:200]) or None
+            link = ChainLink(file=doc.rel, line=sub.line, note=f"{sub.doc.kind.value} document embedded in {sub.where}")
+            f.chain = [link] + list(f.chain or [])
+            out.append(f)
+        return out
+
+    def _evaluate(self, doc: Document) -> list[Finding]:
         findings: list[Finding] = []
         for check, resource, hits in self._run_all(doc):
             meta = self.catalogue.get(check.id)
@@ -82,7 +102,7 @@ class Engine:
                 if hit.chain:
                     finding.chain = [ChainLink(file=o.file, line=o.line, note=redact(o.note) or "") for o in hit.chain]
                 findings.append(finding)
-        return _drop_fallback_duplicates(findings, self._fallback_ids())
+        return findings
 
     def dedupe(self, findings: list[Finding]) -> list[Finding]:
         """Across documents: the same file can be read twice (a stack file as config and as a plan's source)."""

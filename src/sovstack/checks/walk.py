@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator
 
 from sovstack.collect.document import Document
+from sovstack.rules.channels import denies, is_blocklist_key
 
 EMPTY = (None, "", False, [], {})
 
@@ -46,13 +46,10 @@ def code_lines(doc: Document) -> Iterator[tuple[int, str]]:
         yield n, line
 
 
-BLOCKLIST_WORDS = re.compile(r"(^|[^a-z])(deny|denied|denylist|block|blocked|blocklist|blacklist|forbid|forbidden|"
-                             r"banned|reject|rejected|refuse|refused|drop)([^a-z]|$)", re.IGNORECASE)
-
-
 def in_blocklist(path: tuple[str, ...]) -> bool:
-    """A value under a key such as `egress_guard_deny_hosts` or `blocked_domains` names what is blocked."""
-    return any(BLOCKLIST_WORDS.search(str(k).replace("_", " ").replace("-", " ")) for k in path)
+    """A value under a key that names a deny-list (`egress_guard_deny_hosts`, `blocked_domains`) is what is
+    blocked. Only the shape counts: a word such as "refused" in a service or key name does not."""
+    return any(is_blocklist_key(k) for k in path)
 
 
 def value_texts(doc: Document, skip_blocklists: bool = False) -> Iterator[tuple[int, int, str]]:
@@ -64,4 +61,5 @@ def value_texts(doc: Document, skip_blocklists: bool = False) -> Iterator[tuple[
                 yield s.line, max(s.end_line, s.line), s.value
     else:
         for n, line in code_lines(doc):
-            yield n, n, line
+            if not (skip_blocklists and denies(line)):
+                yield n, n, line

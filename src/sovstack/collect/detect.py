@@ -59,8 +59,13 @@ def is_binary_name(rel: str) -> bool:
     return PurePosixPath(rel).name.lower().endswith(BINARY_EXT)
 
 
+DEPENDENCY_LIST_RE = re.compile(r"(requirements|constraints)([-_.][\w.-]*)?\.(txt|in)")
+
+
 def is_prose_name(rel: str) -> bool:
     name = PurePosixPath(rel).name.lower()
+    if DEPENDENCY_LIST_RE.fullmatch(name):  # pip requirement lists are configuration (bot SDK dependencies)
+        return False
     return name.endswith(PROSE_EXT) or name in {"license", "copying", "notice", "authors", "changelog"}
 
 

@@ -32,6 +32,11 @@ def messengers() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
+def channels() -> dict[str, Any]:
+    return _read("channels.yaml")
+
+
+@lru_cache(maxsize=1)
 def locations() -> dict[str, Any]:
     return _read("locations.yaml")
 

@@ -1,0 +1,1 @@
+"""Extractors: turn parsed documents into typed facts (sovstack.facts) for the policies to evaluate."""

@@ -1,0 +1,227 @@
+"""Channel facts: every notification path to a foreign messenger a document sets up, however it is written
+(router URL schemes, Bot API paths, CI actions, operator resources, notifier images and units, bot SDKs)."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import PurePosixPath
+from typing import Any, Iterator
+
+from sovstack.checks.walk import EMPTY, all_dicts, code_lines, value_texts
+from sovstack.collect.document import Document
+from sovstack.facts import Channel, Origin, Workspace, extractor
+from sovstack.rules import channels as kb
+
+FLAG_RE = re.compile(r"--(?P<flag>[a-z][a-z0-9-]+)(?:[= ](?P<value>\S+))?")
+REQ_RE = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
+GO_REQ_RE = re.compile(r"^\s*(?:require\s+)?(?P<mod>[a-z0-9.-]+\.[a-z]{2,}/[\w./-]+)\s+v\d")
+INSTALL_RE = re.compile(r"\b(?:pip3?|python3? -m pip|uv pip|poetry|npm|yarn|pnpm|go)\s+(?:install|add|get|i)\b(?P<args>[^&|;]*)")
+PY_IMPORT_RE = re.compile(r"^\s*(?:from\s+(?P<f>[\w.]+)\s+import\b|import\s+(?P<i>[\w.]+))")
+JS_IMPORT_RE = re.compile(r"""(?:require\(\s*|\bfrom\s+|^\s*import\s+)['"](?P<m>[@\w./-]+)['"]""")
+GO_IMPORT_RE = re.compile(r'^\s*(?:import\s+)?(?:\w+\s+)?"(?P<m>[a-z0-9.-]+\.[a-z]{2,}/[\w./-]+)"')
+UNIT_KEYS = ("ExecStart", "ExecStartPre", "ExecStartPost", "ExecStop", "ExecStopPost", "OnFailure", "OnSuccess")
+SOURCE_SUFFIX = {".py": "py", ".js": "js", ".mjs": "js", ".ts": "js", ".go": "go"}
+
+
+def _ch(mid: str, line: int | None, how: str, what: str, doc: Document, **kw: Any) -> Channel:
+    return Channel(service=mid, line=line, how=how, chain=[Origin(doc.rel, line, what)], **kw)
+
+
+@extractor("any")
+def text_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """Router URLs, Bot API paths and messenger IP literals in any value or code line (blocked ones left out)."""
+    for line, end, text in value_texts(doc, skip_blocklists=True):
+        for mid, router, url in kb.router_urls(text):
+            at = doc.find_line(url[:40], line, end) or line
+            yield _ch(mid, at, "scheme", f"{router} URL {url.split('://')[0]}://", doc, endpoint=url)
+        for path in kb.bot_api_paths(text):
+            at = doc.find_line(path[:12], line, end) or line
+            yield _ch("telegram", at, "bot-api-path", "Telegram Bot API call path on a proxy host", doc, endpoint=path)
+        for mid, ip in kb.messenger_ips(text):
+            if not kb.denies(text):
+                yield _ch(mid, doc.find_line(ip, line, end) or line, "ip", f"address {ip} in the messenger's "
+                          "published ranges", doc, endpoint=ip)
+
+
+@extractor("any")
+def flag_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """Notifier command-line flags (Kured --slack-hook-url=...) with a value."""
+    for line, end, text in value_texts(doc):
+        if "--" not in text:
+            continue
+        for m in FLAG_RE.finditer(text):
+            mid = kb.operator_type("cli_flags", m.group("flag"))
+            if mid and (m.group("value") or "").strip("'\"") not in ("", '""'):
+                yield _ch(mid, doc.find_line(m.group(0)[:30], line, end) or line, "flag", f"--{m.group('flag')}", doc)
+
+
+@extractor("yaml", "json", "kubernetes", "compose", "ansible", "template")
+def structured_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """CI `uses:`, images, operator resources, Argo CD services, Robusta sinks and flow nodes in parsed data."""
+    if not doc.structured:
+        return
+    for d in all_dicts(doc):
+        yield from _uses(doc, d)
+        yield from _image(doc, d)
+        yield from _operator(doc, d)
+        yield from _keys(doc, d)
+        yield from _flow_node(doc, d)
+
+
+def _uses(doc: Document, d: dict) -> Iterator[Channel]:
+    uses = d.get("uses")
+    mid = kb.ci_action(uses) if isinstance(uses, str) else None
+    if mid:
+        yield _ch(mid, doc.key_line(d, "uses"), "ci-action", f"CI step uses {uses}", doc, resource=f"step.{uses}")
+
+
+def _image(doc: Document, d: dict) -> Iterator[Channel]:
+    image = d.get("image")
+    if isinstance(image, dict):
+        image = image.get("name") or (f"{image.get('repository')}" if image.get("repository") else None)
+    mid = kb.notifier_image(image) if isinstance(image, str) else None
+    if mid:
+        yield _ch(mid, doc.key_line(d, "image"), "image", f"notifier image {image}", doc, resource=f"image.{image}")
+
+
+def _operator(doc: Document, d: dict) -> Iterator[Channel]:
+    api, kind, spec = str(d.get("apiVersion", "")), d.get("kind"), d.get("spec")
+    if not isinstance(spec, dict) or "type" not in spec:
+        return
+    table = ("flux_provider_types" if api.startswith("notification.toolkit.fluxcd.io") and kind == "Provider" else
+             "flagger_provider_types" if api.startswith("flagger.app") and kind == "AlertProvider" else None)
+    mid = kb.operator_type(table, spec["type"]) if table else None
+    if mid:
+        name = (d.get("metadata") or {}).get("name", "?") if isinstance(d.get("metadata"), dict) else "?"
+        yield _ch(mid, doc.key_line(spec, "type"), "operator", f"{kind} {name} of type {spec['type']}", doc,
+                  resource=f"{kind}.{name}", endpoint=spec.get("address") if isinstance(spec.get("address"), str) else None)
+
+
+def _keys(doc: Document, d: dict) -> Iterator[Channel]:
+    for key, value in d.items():
+        k = str(key)
+        if k.startswith("service.") and value not in EMPTY:
+            mid = kb.operator_type("argo_services", k.split(".")[1])
+            if mid:
+                yield _ch(mid, doc.key_line(d, key), "operator", f"Argo CD notifications {k}", doc, resource=k)
+        elif k == "sinksConfig" and isinstance(value, list):
+            for sink in value:
+                for sk in sink if isinstance(sink, dict) else ():
+                    mid = kb.operator_type("robusta_sinks", sk)
+                    if mid:
+                        yield _ch(mid, doc.key_line(sink, sk), "operator", f"Robusta {sk}", doc, resource=f"sink.{sk}")
+
+
+def _flow_node(doc: Document, d: dict) -> Iterator[Channel]:
+    t = d.get("type")
+    if isinstance(t, str) and ({"wires", "z"} <= set(d) or "typeVersion" in d):  # Node-RED node / n8n node
+        mid = kb.flow_node(t)
+        if mid:
+            yield _ch(mid, doc.key_line(d, "type"), "flow-node", f"flow node {t}", doc, resource=f"node.{t}")
+
+
+@extractor("any")
+def package_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """Bot SDK dependencies (requirements, pyproject, Pipfile, package.json, go.mod, installs) and imports."""
+    name = PurePosixPath(doc.rel).name.lower()
+    for eco, pkg, line in _dependencies(doc, name):
+        mid = kb.package(eco, pkg)
+        if mid:
+            what = f"Python import {pkg}" if eco == "python_imports" else f"{eco} package {pkg}"
+            yield _ch(mid, line, "package", what, doc, resource=f"package.{pkg}")
+
+
+def _dependencies(doc: Document, name: str) -> Iterator[tuple[str, str, int | None]]:
+    if name.startswith(("requirements", "constraints")) and name.endswith((".txt", ".in")):
+        yield from _requirements(doc)
+    elif name in ("pyproject.toml", "pipfile"):
+        yield from _toml_deps(doc)
+    elif name == "package.json":
+        yield from _package_json(doc)
+    elif name == "go.mod":
+        yield from (("go", m.group("mod"), n) for n, ln in code_lines(doc) if (m := GO_REQ_RE.match(ln)))
+    elif name.startswith(("dockerfile", "containerfile")) or name.endswith((".dockerfile", ".sh")) or \
+            doc.kind.value in ("shell",):
+        yield from _installs(doc)
+    elif PurePosixPath(name).suffix in SOURCE_SUFFIX:
+        yield from _imports(doc, SOURCE_SUFFIX[PurePosixPath(name).suffix])
+
+
+def _requirements(doc: Document) -> Iterator[tuple[str, str, int]]:
+    for n, line in code_lines(doc):
+        m = REQ_RE.match(line)
+        if m and not line.lstrip().startswith("-"):
+            yield "pypi", m.group("name"), n
+
+
+def _toml_deps(doc: Document) -> Iterator[tuple[str, str, int | None]]:
+    try:
+        data = tomllib.loads(doc.text)
+    except tomllib.TOMLDecodeError:
+        return
+    names = [REQ_RE.match(str(s)).group("name") for s in (data.get("project") or {}).get("dependencies") or []
+             if REQ_RE.match(str(s))]
+    for group in ((data.get("project") or {}).get("optional-dependencies") or {}).values():
+        names += [REQ_RE.match(str(s)).group("name") for s in group if REQ_RE.match(str(s))]
+    poetry = ((data.get("tool") or {}).get("poetry") or {})
+    names += list(poetry.get("dependencies") or {}) + list(data.get("packages") or {})
+    for pkg in names:
+        yield "pypi", pkg, doc.find_line(pkg)
+
+
+def _package_json(doc: Document) -> Iterator[tuple[str, str, int | None]]:
+    data = doc.data[0] if doc.data and isinstance(doc.data[0], dict) else _json(doc.text)
+    for field in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+        deps = data.get(field)
+        for pkg in deps if isinstance(deps, dict) else ():
+            if not str(pkg).startswith("__"):
+                yield "npm", pkg, doc.key_line(deps, pkg) or doc.find_line(f'"{pkg}"')
+
+
+def _json(text: str) -> dict:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _installs(doc: Document) -> Iterator[tuple[str, str, int]]:
+    for n, line in code_lines(doc):
+        for m in INSTALL_RE.finditer(line):
+            eco = "npm" if re.search(r"\b(npm|yarn|pnpm)\b", m.group(0)) else "go" if m.group(0).startswith("go") else "pypi"
+            for arg in m.group("args").split():
+                if not arg.startswith("-"):
+                    yield eco, re.split(r"[<>=!~\[@]" if eco != "npm" else r"(?<!^)@", arg.strip("'\""))[0], n
+
+
+def _imports(doc: Document, lang: str) -> Iterator[tuple[str, str, int]]:
+    py_table = kb.data()["packages"]["python_imports"]
+    for n, line in code_lines(doc):
+        if lang == "py" and (m := PY_IMPORT_RE.match(line)):
+            mod = m.group("f") or m.group("i")
+            root = next((k for k in py_table if mod == k or mod.startswith(k + ".")), None)
+            if root or mod.split(".")[0] == "telegram":
+                yield "python_imports", root or "telegram.ext", n
+        elif lang == "js" and (m := JS_IMPORT_RE.search(line)):
+            yield "npm", m.group("m"), n
+        elif lang == "go" and (m := GO_IMPORT_RE.match(line)):
+            yield "go", m.group("m"), n
+
+
+@extractor("config")
+def unit_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """systemd units (and timers' services) that run a messenger notifier: ExecStart*/OnFailure/OnSuccess."""
+    if "[Unit]" not in doc.text and "[Service]" not in doc.text:
+        return
+    for n, line in code_lines(doc):
+        key, _, value = line.strip().partition("=")
+        if key.strip() not in UNIT_KEYS or not value.strip():
+            continue
+        for word in value.split()[:1] if key.startswith("Exec") else value.split():
+            base = re.split(r"[/\\]", word.lstrip("-@+!:"))[-1].split("@")[0]
+            mid = kb.messengers.messenger_in_words(kb.messengers.words(base))
+            if mid:
+                yield _ch(mid, n, "unit", f"{key.strip()} runs {base}", doc, resource=f"unit.{key.strip()}")

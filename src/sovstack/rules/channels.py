@@ -1,0 +1,143 @@
+"""Knowledge lookups for notification paths: router URL schemes, CI actions, operator resources, notifier
+images, bot SDK packages, Bot API paths, messenger address ranges and block-list shapes (policies/data)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+from typing import Any, Iterator
+
+from sovstack.rules import knowledge, messengers
+
+SCHEME_RE = re.compile(r"(?<![\w+.-])(?:generic\+)?(?P<scheme>[a-z][a-z0-9]{1,15})://(?P<rest>[^\s'\"<>`]+)", re.I)
+IPV4_RE = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]|/\d)")
+
+
+@lru_cache(maxsize=1)
+def data() -> dict[str, Any]:
+    return knowledge.channels()
+
+
+@lru_cache(maxsize=1)
+def _schemes() -> dict[str, tuple[str, str]]:
+    """scheme -> (routers that use it, messenger)."""
+    out: dict[str, tuple[str, str]] = {}
+    for router, table in data()["url_schemes"].items():
+        for scheme, mid in table.items():
+            out[scheme] = (f"{out[scheme][0]}/{router}" if scheme in out else router, mid)
+    return out
+
+
+def router_urls(text: str) -> Iterator[tuple[str, str, str]]:
+    """(messenger, router, matched) for each notification-router URL (telegram://, tgram://, teams://...)."""
+    if "://" not in text:
+        return
+    for m in SCHEME_RE.finditer(text):
+        hit = _schemes().get(m.group("scheme").lower())
+        if hit:
+            yield hit[1], hit[0], m.group(0)
+
+
+@lru_cache(maxsize=1)
+def _bot_path_re() -> re.Pattern[str]:
+    methods = "|".join(data()["telegram_bot_methods"])
+    token = r"(?:\d{6,12}:[A-Za-z0-9_-]{30,}|\$\{?[A-Za-z_][\w.]*\}?|\{\{[^}]{1,120}\}\}|<[^>/]{1,40}>|%[A-Za-z_]\w*%|\{[A-Za-z_]\w*\})"
+    return re.compile(rf"/bot{token}/(?:{methods})\b")
+
+
+def bot_api_paths(text: str) -> Iterator[str]:
+    """Telegram Bot API call paths (/bot<token>/sendMessage) on any host: a proxy or mirror of the Bot API."""
+    if "/bot" in text:
+        for m in _bot_path_re().finditer(text):
+            host = re.search(r"([\w.-]+)(?::\d+)?$", text[max(0, m.start() - 80):m.start()])
+            if not (host and messengers.endpoint_for(host.group(1), "/bot")):  # the API host itself: SOV-MSG-007
+                yield m.group(0)
+
+
+def ci_action(uses: str) -> str | None:
+    """Messenger a CI action posts to: listed, or a repository named after a messenger (kerashanog/telegram-actions)."""
+    name = uses.split("@", 1)[0].strip()
+    table = {k.lower(): v for k, v in data()["ci_actions"].items()}
+    if name.lower() in table:
+        return table[name.lower()]
+    parts = name.split("/")
+    if len(parts) < 2 or name.startswith((".", "docker://")):
+        return None
+    return messengers.messenger_in_words(messengers.words(parts[1]))
+
+
+def image_name(ref: str) -> str:
+    """Repository path of an image reference, without registry host, tag or digest."""
+    ref = ref.strip().split("@", 1)[0]
+    parts = ref.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]
+    last = parts[-1].split(":", 1)[0]
+    return "/".join(parts[:-1] + [last]).lower()
+
+
+def notifier_image(ref: str) -> str | None:
+    """Messenger of a known notifier image, or of one named as a messenger notifier (alertmanager-telegram-bot)."""
+    if not ref or "{{" in ref or "${" in ref and ref.index("${") == 0:
+        return None
+    name = image_name(ref)
+    table = {k.lower(): v for k, v in data()["notifier_images"].items()}
+    return table.get(name) or messengers.messenger_for_notifier_name(name.split("/")[-1])
+
+
+def package(ecosystem: str, name: str) -> str | None:
+    """Messenger of a bot SDK package (pypi names compared normalised; go modules by path prefix)."""
+    table = data()["packages"].get(ecosystem) or {}
+    if ecosystem == "pypi":
+        norm = re.sub(r"[-_.]+", "-", name.lower())
+        return next((mid for k, mid in table.items() if re.sub(r"[-_.]+", "-", k.lower()) == norm), None)
+    if ecosystem == "go":
+        return next((mid for k, mid in table.items() if name == k or name.startswith(k + "/")), None)
+    return table.get(name)
+
+
+def operator_type(table: str, value: Any) -> str | None:
+    return (data()["operators"].get(table) or {}).get(str(value).lower()) if isinstance(value, str) else None
+
+
+def flow_node(node_type: str) -> str | None:
+    return data()["flow_nodes"].get(node_type)
+
+
+@lru_cache(maxsize=1)
+def _networks() -> list[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+    return [(mid, ipaddress.ip_network(n)) for mid, m in messengers._data()["messengers"].items()
+            for n in m.get("networks") or []]
+
+
+def messenger_ips(text: str) -> Iterator[tuple[str, str]]:
+    """(messenger, ip) for each IPv4 literal (not a CIDR) inside a messenger's published ranges."""
+    for m in IPV4_RE.finditer(text):
+        try:
+            ip = ipaddress.ip_address(m.group(0))
+        except ValueError:
+            continue
+        mid = next((mid for mid, net in _networks() if ip.version == net.version and ip in net), None)
+        if mid:
+            yield mid, m.group(0)
+
+
+@lru_cache(maxsize=1)
+def _deny_lines() -> list[re.Pattern[str]]:
+    return [re.compile(p, re.I) for p in data()["blocklists"]["deny_line_patterns"]]
+
+
+def denies(line: str) -> bool:
+    """A text line that blocks what it names (iptables DROP, nftables drop, nginx/squid deny)."""
+    return any(p.search(line) for p in _deny_lines())
+
+
+def is_blocklist_key(key: str) -> bool:
+    """A key that names a deny-list: a deny word and a list noun (egress_guard_deny_hosts) or a whole deny key."""
+    bl = data()["blocklists"]
+    low = str(key).lower()
+    if low.replace("-", "_") in bl["whole_keys"]:
+        return True
+    ws = set(messengers.words(str(key)))
+    return bool(ws & set(bl["deny_words"])) and bool(ws & set(bl["list_nouns"]))
