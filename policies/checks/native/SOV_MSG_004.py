@@ -1,5 +1,7 @@
 """SOV-MSG-004: Alertmanager receiver of a foreign-messenger type, global messenger API URL, or webhook to one."""
 
+import re
+
 from sovstack.checks.base import Hit, NativeCheck
 from sovstack.checks.walk import EMPTY, all_dicts
 from sovstack.rules import messengers
@@ -19,6 +21,8 @@ class AlertmanagerForeignReceiver(NativeCheck):
                 k = snake(str(key))
                 if k in receivers and value not in EMPTY and ("name" in d or doc.kind.value == "alertmanager"):
                     mid = receivers[k]
+                    if _self_hosted(mid, value, doc):
+                        continue
                     yield Hit(f"receiver {d.get('name', '?')!r} sends alerts to {messengers.label(mid)} ({key})",
                               line=doc.key_line(d, key), resource=f"receiver.{d.get('name', '?')}")
                 elif k in globals_ and value not in EMPTY:
@@ -32,6 +36,17 @@ class AlertmanagerForeignReceiver(NativeCheck):
                         if ep:
                             yield Hit(f"receiver {d.get('name', '?')!r} webhook posts to {messengers.label(ep.messenger)}",
                                       line=doc.key_line(w, "url"), resource=f"receiver.{d.get('name', '?')}")
+
+
+def _self_hosted(mid: str, configs, doc) -> bool:
+    """Slack-compatible receivers whose every api_url is a literal URL to a host that is not the messenger's
+    (a self-hosted Mattermost or Rocket.Chat speaks the Slack webhook format). Unknown URLs fail closed."""
+    if not isinstance(configs, list) or not configs:
+        return False
+    urls = [c.get("api_url") if isinstance(c, dict) else None for c in configs]
+    return all(isinstance(u, str) and re.match(r"^https?://[\w.-]+", u) and "{{" not in u and "${" not in u
+               and not next(messengers.find_endpoints(u), None) and messengers.endpoint_for(
+                   re.match(r"^https?://([\w.-]+)", u).group(1), "/") is None for u in urls)
 
 
 check = AlertmanagerForeignReceiver()

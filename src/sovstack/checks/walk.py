@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from sovstack.collect.document import Document
 from sovstack.rules.channels import denies, is_blocklist_key
 
 EMPTY = (None, "", False, [], {})
+SCHEMA_KEYS = ("openAPIV3Schema", "openAPIV2Schema")
 
 
 def dicts(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
@@ -17,7 +19,7 @@ def dicts(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
     if isinstance(node, dict):
         yield node
         for key, value in node.items():
-            if not str(key).startswith("__"):
+            if not str(key).startswith("__") and key not in SCHEMA_KEYS:  # a CRD schema documents, not configures
                 yield from dicts(value, depth + 1)
     elif isinstance(node, list):
         for item in node:
@@ -52,14 +54,41 @@ def in_blocklist(path: tuple[str, ...]) -> bool:
     return any(is_blocklist_key(k) for k in path)
 
 
+PROSE_KEYS = ("description", "x-description")
+
+
+def is_documentation(path: tuple[str, ...]) -> bool:
+    """Schema and prose text: a CRD's openAPIV3Schema (descriptions, defaults, enums, examples) or a
+    `description` value describes configuration, it does not configure anything."""
+    return bool(path) and (path[-1] in PROSE_KEYS or any(k in SCHEMA_KEYS for k in path))
+
+
 def value_texts(doc: Document, skip_blocklists: bool = False) -> Iterator[tuple[int, int, str]]:
     """(line, end_line, text) of every value to scan: parsed scalars, or code lines of a text file.
     With skip_blocklists, values listed under deny/block-list keys are left out."""
     if doc.structured and doc.scalars:
         for s in doc.scalars:
-            if not s.is_key and not (skip_blocklists and in_blocklist(s.path)):
+            if not s.is_key and not is_documentation(s.path) and not (skip_blocklists and in_blocklist(s.path)):
                 yield s.line, max(s.end_line, s.line), s.value
     else:
-        for n, line in code_lines(doc):
+        for n, line in _undocumented(code_lines(doc)):
             if not (skip_blocklists and denies(line)):
                 yield n, n, line
+
+
+DOC_BLOCK_RE = re.compile(r"^(?P<ind>\s*)(?:-\s+)?(?:description|x-description|openAPIV3Schema|openAPIV2Schema)\s*:")
+
+
+def _undocumented(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """Lines of YAML-like text (a template that does not parse) outside schema and description blocks."""
+    block: int | None = None  # indentation of the key that opened a documentation block
+    for n, line in lines:
+        indent = len(line) - len(line.lstrip())
+        if block is not None and indent > block:
+            continue
+        block = None
+        m = DOC_BLOCK_RE.match(line)
+        if m:
+            block = len(m.group("ind"))
+            continue
+        yield n, line
