@@ -62,9 +62,16 @@ def is_binary_name(rel: str) -> bool:
 DEPENDENCY_LIST_RE = re.compile(r"(requirements|constraints)([-_.][\w.-]*)?\.(txt|in)")
 
 
+def is_requirements(rel: str) -> bool:
+    """A pip requirements or constraints list (requirements-dev.txt, requirements/base.txt, constraints.in)."""
+    p = PurePosixPath(rel)
+    return bool(DEPENDENCY_LIST_RE.fullmatch(p.name.lower())) or \
+        (p.parent.name.lower() == "requirements" and p.suffix.lower() in (".txt", ".in"))
+
+
 def is_prose_name(rel: str) -> bool:
     name = PurePosixPath(rel).name.lower()
-    if DEPENDENCY_LIST_RE.fullmatch(name):  # pip requirement lists are configuration (bot SDK dependencies)
+    if is_requirements(rel):  # pip requirement lists are configuration (bot SDK dependencies)
         return False
     return name.endswith(PROSE_EXT) or name in {"license", "copying", "notice", "authors", "changelog"}
 

@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from typing import Any, Iterator
 
 from sovstack.checks.walk import EMPTY, all_dicts, code_lines, value_texts
+from sovstack.collect import detect
 from sovstack.collect.document import Document
 from sovstack.facts import Channel, Origin, Workspace, extractor
 from sovstack.rules import channels as kb
@@ -134,7 +135,7 @@ def package_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
 
 
 def _dependencies(doc: Document, name: str) -> Iterator[tuple[str, str, int | None]]:
-    if name.startswith(("requirements", "constraints")) and name.endswith((".txt", ".in")):
+    if detect.is_requirements(doc.rel):
         yield from _requirements(doc)
     elif name in ("pyproject.toml", "pipfile"):
         yield from _toml_deps(doc)
