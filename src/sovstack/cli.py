@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,11 +21,31 @@ from sovstack.catalogue import Catalogue, CatalogueError, load_default  # noqa: 
 from sovstack.models import EvidenceFile, History, InputStatus, Result, Severity, Status  # noqa: E402
 from sovstack.report import Format  # noqa: E402
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sovereign messaging compliance checks.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Sovereign messaging compliance checks.")
 policies_app = typer.Typer(no_args_is_help=True, help="The policy catalogue.")
 app.add_typer(policies_app, name="policies")
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+_RUN: dict[str, object] = {}  # the check in progress (its Options), for saying what Ctrl-C interrupted
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT): raised in the main thread; not an Exception, so nothing on the way swallows it."""
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sovstack {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version_: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", envvar="SOVSTACK_DEBUG", help="On an internal error, print the traceback.")] = False,
+) -> None:
+    """Sovereign messaging compliance checks."""
 
 
 def fail(message: str) -> typer.Exit:
@@ -52,13 +74,9 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 
 
 def exit_code(result: Result, fail_on: Severity) -> int:
-    if result.policy_errors or any(r.status is InputStatus.ERROR for r in result.inputs):
-        return EXIT_ERROR
-    if any(f.status is Status.FAILED and f.severity.rank >= fail_on.rank for f in result.findings):
-        return EXIT_VIOLATIONS
-    if any(e.evidence.failed_hosts() for e in result.evidence):  # a live check failed on a host
-        return EXIT_VIOLATIONS
-    return EXIT_OK
+    from sovstack import decide
+
+    return (result.verdict or decide.verdict(result, fail_on)).exit_code
 
 
 @app.command()
@@ -78,10 +96,11 @@ def check(
     plan_timeout: Annotated[float, typer.Option(help="Seconds one stack's offline plan may take.")] = 60.0,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Incremental checking: reuse the results of inputs (and planned stacks) whose content, policies and tool versions are unchanged. Also on when SOVSTACK_CACHE names a folder.")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option(help="Cache folder (default: $SOVSTACK_CACHE or ~/.cache/sovstack); implies --cache.")] = None,
+    audit: Annotated[bool, typer.Option("--audit", help="For auditors: ignore every control file inside the scanned paths (.sovstackignore, sovstack-waivers.yaml); only files given on the command line apply. The result lists what the in-tree files would have excluded or waived.")] = False,
     today: Annotated[Optional[str], typer.Option(hidden=True, help="Date for waiver expiry (tests).")] = None,
 ) -> None:
     """Check infrastructure code for data residency and foreign-messenger notifications."""
-    from sovstack import runner, waivers as waiver_mod
+    from sovstack import decide, runner
 
     if lang not in (None, "ru", "en"):
         raise fail(f"--lang must be ru or en, not {lang!r}")
@@ -102,28 +121,59 @@ def check(
     day = dt.date.fromisoformat(today) if today else dt.date.today()
     if plan_timeout <= 0:
         raise fail("--plan-timeout must be positive")
-    opts = runner.Options(paths=scan, max_bytes=max_file_size, excludes=list(exclude or []), today=day, plan=plan)
+    opts = runner.Options(paths=scan, max_bytes=max_file_size, excludes=list(exclude or []), today=day, plan=plan,
+                          audit=audit)
     opts.plan_limits.timeout_s = plan_timeout
     if cache_dir is not None or cache or os.environ.get("SOVSTACK_CACHE"):
         from sovstack.cache import default_dir
 
         opts.cache_dir = cache_dir or Path(os.environ.get("SOVSTACK_CACHE") or default_dir())
-    waiver_path = waivers or (scan[0] / waiver_mod.DEFAULT_FILE if scan[0].is_dir() else None)
-    if waivers and not waivers.is_file():
-        raise fail(f"{waivers}: waiver file not found")
-    if waiver_path and waiver_path.is_file():
-        try:
-            opts.waivers = waiver_mod.load(waiver_path, catalogue, day)
-        except waiver_mod.WaiverError as exc:
-            raise fail(str(exc)) from exc
+    opts.waiver_files = _waiver_sources(waivers, scan, catalogue, day, audit)
+    opts.waivers = [w for src in opts.waiver_files if src.applied for w in src.waivers]
     host_evidence = _load_evidence(list(evidence or []))
+    _RUN["opts"] = opts
     result = runner.run(opts, catalogue)
     result.command, result.excludes = _command_line(), list(exclude or [])
     result.evidence = host_evidence
+    result.verdict = decide.verdict(result, fail_on)
+    opts.stage = "writing the reports"
     if history is not None:
         result.history = _record_history(history, result)
     emit(result, catalogue, formats, outputs, lang)
-    raise typer.Exit(exit_code(result, fail_on))
+    if len(outputs) == len(formats):  # nothing on stdout: the verdict still reaches the terminal
+        typer.echo(f"sovstack: {verdict_line(result)}", err=True)
+    raise typer.Exit(result.verdict.exit_code)
+
+
+def verdict_line(result: Result) -> str:
+    from sovstack.report.table_format import verdict_text
+
+    return verdict_text(result, "en")
+
+
+def _waiver_sources(given: Optional[Path], scan: list[Path], catalogue: Catalogue, day: dt.date, audit: bool) -> list:
+    """The waiver file named on the command line, else sovstack-waivers.yaml in the first scanned folder (an
+    in-tree control file: under --audit loaded only to report what it would have waived)."""
+    from sovstack import runner, waivers as waiver_mod
+
+    if given is not None:
+        if not given.is_file():
+            raise fail(f"{given}: waiver file not found")
+        try:
+            return [runner.WaiverSource(str(given), "command-line", waiver_mod.load(given, catalogue, day))]
+        except waiver_mod.WaiverError as exc:
+            raise fail(str(exc)) from exc
+    in_tree = scan[0] / waiver_mod.DEFAULT_FILE if scan[0].is_dir() else None
+    if in_tree is None or not in_tree.is_file():
+        return []
+    try:
+        loaded = waiver_mod.load(in_tree, catalogue, day)
+    except waiver_mod.WaiverError as exc:
+        if audit:  # not applied anyway; say so and go on
+            typer.echo(f"sovstack: warning: in-tree waiver file not applied (--audit) and invalid: {exc}", err=True)
+            return []
+        raise fail(str(exc)) from exc
+    return [runner.WaiverSource(str(in_tree), "in-tree", loaded, applied=not audit)]
 
 
 def _command_line() -> list[str] | None:
@@ -416,5 +466,26 @@ def bundle_extract(
     typer.echo(f"sovstack: unpacked {written} files into {dest}")
 
 
+def _interrupt(signum, frame) -> None:
+    raise Interrupted()
+
+
 def main() -> None:
-    app()
+    """The console entry point: exit codes 0/1/2 as documented, 130 on Ctrl-C, 2 (one line) on an internal error."""
+    debug = "--debug" in sys.argv[1:] or os.environ.get("SOVSTACK_DEBUG", "").lower() in ("1", "true", "yes")
+    signal.signal(signal.SIGINT, _interrupt)
+    try:
+        app()
+    except Interrupted:
+        opts = _RUN.get("opts")
+        stage = getattr(opts, "stage", "starting")
+        sys.stderr.write(f"\nsovstack: interrupted while {stage}: stopped, running plans killed; no report or "
+                         "output file was written\n")
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:  # noqa: BLE001 - a crash must not look like "violations found" (exit 1)
+        if debug:
+            traceback.print_exc()
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        sys.stderr.write(f"sovstack: error: internal error: {type(exc).__name__}: {first}"
+                         f"{'' if debug else ' (run with --debug for the traceback)'}\n")
+        sys.exit(EXIT_ERROR)

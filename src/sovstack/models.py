@@ -37,8 +37,12 @@ class Status(StrEnum):
 
 
 class InputStatus(StrEnum):
+    """The one state every file under a scanned path ends in."""
+
     EVALUATED = "evaluated"
-    ERROR = "error"
+    ERROR = "error"  # could not be evaluated: not compliant until fixed
+    EXCLUDED = "excluded"  # left out by an ignore pattern (which one, from where: `rule`)
+    SKIPPED = "skipped"  # not configuration (binary, prose...), with the evidence in `reason`
 
 
 class Kind(StrEnum):
@@ -110,10 +114,13 @@ class Finding(Strict):
 
 
 class InputRecord(Strict):
-    path: str
+    path: str  # a folder ends in "/"; an archive member is "chart.tgz!/templates/x.yaml"
     kind: str
     status: InputStatus
     error: str | None = None
+    reason: str | None = None  # why excluded or skipped, with the evidence
+    rule: str | None = None  # what decided it: "built-in default 'node_modules/'", "--exclude 'x'", ".sovstackignore:3 'x'"
+    files: int | None = None  # an excluded folder: how many files it holds
     stack: str | None = None  # a Pulumi stack planned offline
     resources: int | None = None  # resources in a planned stack
     seconds: float | None = None  # time the offline plan took
@@ -128,7 +135,36 @@ class Summary(Strict):
     failed: int = 0
     passed: int = 0
     waived: int = 0
-    errors: int = 0
+    errors: int = 0  # inputs in error
+    evaluated: int = 0  # inputs evaluated
+    excluded: int = 0  # files left out by ignore patterns (a folder counts its files)
+    skipped: int = 0  # files that are not configuration
+
+
+class VerdictStatus(StrEnum):
+    COMPLIANT = "compliant"
+    VIOLATIONS = "violations"
+    NOT_EVALUATED = "not-evaluated"  # nothing evaluated, an input in error or a policy crashed: never compliant
+
+
+class Verdict(Strict):
+    """The run's one verdict: what the exit code says, every format says."""
+
+    status: VerdictStatus
+    exit_code: int
+    reason: str
+    fail_on: Severity = Severity.LOW
+
+
+class ControlFile(Strict):
+    """A file that can change what is checked or how findings count (.sovstackignore, waivers)."""
+
+    path: str
+    type: str  # ignore | waivers
+    source: str  # command-line | in-tree | built-in
+    applied: bool  # False under --audit for in-tree files: listed with what they would have done
+    excluded: list[str] = Field(default_factory=list)  # paths it excluded (or would have)
+    waived: list[str] = Field(default_factory=list)  # "POLICY file:line" of findings it waived (or would have)
 
 
 class RegionCounts(Strict):
@@ -216,6 +252,9 @@ class Result(Strict):
     excludes: list[str] = Field(default_factory=list)  # --exclude patterns of the run (to re-walk the same tree)
     history: History | None = None  # with --history: trend and changes since the previous run
     evidence: list[EvidenceFile] = Field(default_factory=list)  # with --evidence: live evidence from the hosts
+    audit: bool = False  # --audit: control files inside the scanned paths were not applied
+    control_files: list[ControlFile] = Field(default_factory=list)
+    verdict: Verdict | None = None
 
     def failed(self) -> list[Finding]:
         return [f for f in self.findings if f.status is Status.FAILED]

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sovstack import SCHEMA_VERSION, __version__
+from sovstack import SCHEMA_VERSION, __version__, decide
 from sovstack import cache as cache_mod
 from sovstack.cache import Cache
 from sovstack.catalogue import Catalogue
@@ -19,8 +19,9 @@ from sovstack.collect import discover, parse
 from sovstack.collect.document import Document
 from sovstack.collect.pulumiplan import plan as pulumi_plan
 from sovstack.collect.pulumiplan import project as pulumi_project
-from sovstack.models import Finding, InputRecord, InputStatus, Kind, Result, Status, Summary, Timings, ToolInfo
-from sovstack.waivers import Waiver, apply_waivers
+from sovstack.models import (ControlFile, Finding, InputRecord, InputStatus, Kind, Result, Status, Summary, Timings,
+                             ToolInfo)
+from sovstack.waivers import Waiver
 
 
 @dataclass
@@ -33,6 +34,19 @@ class Options:
     plan: bool = True  # run Pulumi Python programs offline under mocks
     plan_limits: pulumi_plan.Limits = field(default_factory=pulumi_plan.Limits)
     cache_dir: Path | None = None  # incremental checking: reuse results of unchanged inputs
+    audit: bool = False  # control files inside the scanned paths are recorded, not applied
+    waiver_files: list[WaiverSource] = field(default_factory=list)  # where opts.waivers came from
+    stage: str = "starting"  # what the run is doing now (said when it is interrupted)
+
+
+@dataclass
+class WaiverSource:
+    """One waiver file: where it is, whether it came from the command line or the tree, and what it holds."""
+
+    path: str
+    source: str  # command-line | in-tree
+    waivers: list[Waiver]
+    applied: bool = True
 
 
 @dataclass
@@ -41,6 +55,7 @@ class Collected:
     discovery: list[Document] = field(default_factory=list)  # Pulumi project and stack files, cached or not
     records: list[InputRecord] = field(default_factory=list)
     reused: list[Finding] = field(default_factory=list)  # findings of unchanged inputs, from the cache
+    control: list[ControlFile] = field(default_factory=list)  # .sovstackignore files found
 
 
 def _label(many: bool, rel: str, root: Path) -> str:
@@ -49,39 +64,57 @@ def _label(many: bool, rel: str, root: Path) -> str:
 
 
 def _is_pulumi_file(rel: str) -> bool:
-    return Path(rel).name.startswith("Pulumi.") and rel.lower().endswith((".yaml", ".yml"))
+    """A Pulumi project or stack file on disk (inside an archive it is read as config, never planned)."""
+    return "!/" not in rel and Path(rel).name.startswith("Pulumi.") and rel.lower().endswith((".yaml", ".yml"))
 
 
 def collect(opts: Options, cache: Cache | None = None, ctx: str | None = None) -> Collected:
     out = Collected()
     many = len(opts.paths) > 1
     for path in opts.paths:
-        for item in discover.walk(path, opts.excludes):
-            if isinstance(item, discover.DiscoveryError):
-                out.records.append(InputRecord(path=item.rel, kind="unknown", status=InputStatus.ERROR,
-                                               error=item.reason))
-                continue
-            label = _label(many, item.rel, item.root)
-            key = cache_mod.file_key(ctx, label, item.path) if cache is not None else None
-            hit = cache.get(key) if cache is not None else None
-            if hit is not None:
-                out.records.append(hit[0])
-                out.reused += hit[1]
-                if not _is_pulumi_file(label):
-                    continue
-            read = parse.read(item, opts.max_bytes)
-            if isinstance(read, parse.Skipped):
-                continue
-            if isinstance(read, parse.ParseError):
-                out.records.append(InputRecord(path=label, kind=read.kind, status=InputStatus.ERROR, error=read.reason))
-                continue
-            read.rel = label
-            read.cache_key = key
-            if _is_pulumi_file(label):
-                out.discovery.append(read)
-            if hit is None:
-                out.docs.append(read)
+        walker = discover.Walker(path, opts.excludes, opts.audit)
+        root = path.resolve()
+        for item in walker:
+            _take(item, root, opts, out, many, cache, ctx)
+        out.control += [ControlFile(path=_label(many, f.rel, root), type="ignore", source="in-tree",
+                                    applied=f.applied, excluded=[_label(many, r, root) for r in f.excluded])
+                        for f in walker.ignore_files]
     return out
+
+
+def _take(item, root: Path, opts: Options, out: Collected, many: bool, cache: Cache | None, ctx: str | None) -> None:
+    """One walked entry into a record, a document to evaluate, or both."""
+    if isinstance(item, discover.DiscoveryError):
+        out.records.append(InputRecord(path=_label(many, item.rel, root), kind="unknown", status=InputStatus.ERROR,
+                                       error=item.reason))
+        return
+    if isinstance(item, discover.NotEvaluated):
+        out.records.append(InputRecord(path=_label(many, item.rel, root), kind="folder" if
+                                       item.rel.endswith("/") else "file", status=InputStatus(item.status),
+                                       reason=item.reason, rule=item.rule, files=item.files))
+        return
+    label = _label(many, item.rel, item.root)
+    key = cache_mod.file_key(ctx, label, item.path) if cache is not None else None
+    hit = cache.get(key) if cache is not None else None
+    if hit is not None:
+        out.records.append(hit[0])
+        out.reused += hit[1]
+        if not _is_pulumi_file(label):
+            return
+    read = parse.read(item, opts.max_bytes)
+    if isinstance(read, parse.Skipped):
+        out.records.append(InputRecord(path=label, kind="file", status=InputStatus.SKIPPED, reason=read.reason,
+                                       rule="not configuration (decided by content and name)"))
+        return
+    if isinstance(read, parse.ParseError):
+        out.records.append(InputRecord(path=label, kind=read.kind, status=InputStatus.ERROR, error=read.reason))
+        return
+    read.rel = label
+    read.cache_key = key
+    if _is_pulumi_file(label):
+        out.discovery.append(read)
+    if hit is None:
+        out.docs.append(read)
 
 
 def start_plans(docs: list[Document], opts: Options, cache: Cache | None = None, ctx: str | None = None
@@ -147,9 +180,23 @@ def run(opts: Options, catalogue: Catalogue) -> Result:
     cache = Cache(opts.cache_dir) if opts.cache_dir else None
     ctx = cache_mod.context(str(catalogue.root), opts.max_bytes) if cache is not None else None
     stamps = {"start": started}
+    opts.stage = "reading the scanned files"
     got = collect(opts, cache, ctx)
     stamps["collect"] = time.perf_counter()
+    opts.stage = "evaluating"
     planning, plan_records, plan_reused = start_plans(got.discovery, opts, cache, ctx)  # own processes meanwhile
+    try:
+        return _finish(opts, catalogue, got, planning, plan_records, plan_reused, cache, ctx, stamps, start_stamp)
+    except BaseException:  # Ctrl-C or a crash: no plan may outlive the run
+        if planning is not None:
+            planning.abort()
+        raise
+
+
+def _finish(opts: Options, catalogue: Catalogue, got: Collected, planning: pulumi_plan.Planning | None,
+            plan_records: list[InputRecord], plan_reused: list[Finding], cache: Cache | None, ctx: str | None,
+            stamps: dict[str, float], start_stamp: str) -> Result:
+    started = stamps["start"]
     records = got.records + plan_records
     findings: list[Finding] = got.reused + plan_reused
     engine = Engine(catalogue)
@@ -159,11 +206,14 @@ def run(opts: Options, catalogue: Catalogue) -> Result:
     policy_errors = list(engine.errors)
     findings += _evaluate(engine, got.docs, records, policy_errors, cache)
     stamps["evaluate"] = time.perf_counter()
+    opts.stage = "waiting for the offline plans of Pulumi stacks"
     planned, plan_records = finish_plans(planning)
+    opts.stage = "evaluating the planned stacks"
     stamps["plan"] = time.perf_counter()
     records += plan_records
     findings += _evaluate(engine, planned, records, policy_errors, cache, ctx)
-    findings = apply_waivers(engine.dedupe(findings), opts.waivers, opts.today)
+    sources = opts.waiver_files or ([WaiverSource("--waivers", "command-line", opts.waivers)] if opts.waivers else [])
+    findings, waiver_control = decide.waive(engine.dedupe(findings), sources, opts.today)
     findings.sort(key=lambda f: (f.status is not Status.FAILED, f.file, f.line or 0, f.policy_id, f.message))
     records.sort(key=lambda r: (r.path, r.kind))
     done = time.perf_counter()
@@ -178,7 +228,8 @@ def run(opts: Options, catalogue: Catalogue) -> Result:
         schema_version=SCHEMA_VERSION, tool=ToolInfo(version=__version__), summary=summarize(findings, records),
         inputs=records, findings=findings, policy_errors=policy_errors,
         scanned_paths=[os.fspath(p) for p in opts.paths], started_at=start_stamp,
-        duration_s=round(done - started, 3), timings=timings)
+        duration_s=round(done - started, 3), timings=timings, audit=opts.audit,
+        control_files=got.control + waiver_control)
 
 
 def _evaluate(engine: Engine, docs: list[Document], records: list[InputRecord], policy_errors: list[str],
@@ -207,8 +258,13 @@ def _evaluate(engine: Engine, docs: list[Document], records: list[InputRecord], 
 
 
 def summarize(findings: list[Finding], records: list[InputRecord]) -> Summary:
+    def files(status: InputStatus) -> int:
+        return sum(1 if r.files is None else r.files for r in records if r.status is status)
+
     return Summary(
         failed=sum(f.status is Status.FAILED for f in findings),
         passed=sum(f.status is Status.PASSED for f in findings),
         waived=sum(f.status is Status.WAIVED for f in findings),
-        errors=sum(r.status is InputStatus.ERROR for r in records))
+        errors=sum(r.status is InputStatus.ERROR for r in records),
+        evaluated=sum(r.status is InputStatus.EVALUATED for r in records),
+        excluded=files(InputStatus.EXCLUDED), skipped=files(InputStatus.SKIPPED))

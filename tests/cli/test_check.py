@@ -26,7 +26,10 @@ def test_json_contract(sovstack, root):
     _, result = sovstack.json(root / "examples/noncompliant")
     assert set(result) >= {"schema_version", "tool", "summary", "inputs", "findings"}
     assert result["tool"]["name"] == "sovstack" and result["tool"]["version"]
-    assert set(result["summary"]) == {"failed", "passed", "waived", "errors"}
+    assert result["schema_version"] == "2.0"
+    assert set(result["summary"]) == {"failed", "passed", "waived", "errors", "evaluated", "excluded", "skipped"}
+    assert result["verdict"]["status"] == "violations" and result["verdict"]["exit_code"] == 1
+    assert {i["status"] for i in result["inputs"]} <= {"evaluated", "error", "excluded", "skipped"}
     kinds = {i["kind"] for i in result["inputs"]}
     assert {"ansible", "terraform", "kubernetes", "alertmanager", "grafana", "zabbix", "pulumi-state",
             "pulumi-program", "env"} <= kinds

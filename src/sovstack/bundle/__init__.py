@@ -76,7 +76,7 @@ def create(output: Path, result: Result, catalogue: Catalogue, *, lang: str, roo
         "digests": {"sha256": "SHA-256 (FIPS 180-4), hex",
                     "streebog256": "GOST R 34.11-2012 (Streebog), 256-bit, hex as printed in the standard's examples"},
         "run": {"started_at": result.started_at, "duration_s": result.duration_s, "check_command": result.command,
-                "bundle_command": command, "scanned_paths": result.scanned_paths, "excludes": result.excludes,
+                "bundle_command": command, "scanned_paths": result.scanned_paths, "excludes": result.excludes, "audit": result.audit,
                 "summary": result.summary.model_dump(), "lang": lang},
         "versions": tool_versions(catalogue), "inputs": hashed, "files": bundled, "evidence_sources": sources,
     }
@@ -199,7 +199,7 @@ def _check_inputs(out: Verification, manifest: Manifest, now: dict[str, Digest |
             out.removed.append(f"input {label}")
         elif got != want:
             out.changed.append(f"input {label}")
-    found = current_inputs(roots, list(manifest.run.get("excludes") or []))
+    found = current_inputs(roots, list(manifest.run.get("excludes") or []), bool(manifest.run.get("audit")))
     out.added += [f"input {label}" for label in sorted(found - set(manifest.inputs))]
 
 

@@ -14,9 +14,10 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sovstack.safearchive import name_problem, tar_kind, zip_problem
+
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
-_DRIVE = re.compile(r"^[A-Za-z]:")
 _TOP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
@@ -114,8 +115,8 @@ def _read_tar(path: Path, limits: Limits) -> list[tuple[str, bytes]]:
             _check_name(path, member.name)
             if member.isdir():
                 continue
-            if not member.isreg():
-                raise ArchiveError(f"{path}: member {member.name!r}: {_tar_kind(member)} (only regular files are "
+            if tar_kind(member):
+                raise ArchiveError(f"{path}: member {member.name!r}: {tar_kind(member)} (only regular files are "
                                    "allowed in a bundle)")
             total = _count(path, member.name, member.size, total, len(out), limits)
             stream = tar.extractfile(member)
@@ -126,36 +127,18 @@ def _read_tar(path: Path, limits: Limits) -> list[tuple[str, bytes]]:
     return out
 
 
-def _tar_kind(member: tarfile.TarInfo) -> str:
-    if member.issym():
-        return f"symbolic link to {member.linkname!r}"
-    if member.islnk():
-        return f"hard link to {member.linkname!r}"
-    if member.ischr() or member.isblk():
-        return "device"
-    if member.isfifo():
-        return "FIFO"
-    return "not a regular file"
-
-
 def _read_zip(path: Path, limits: Limits) -> list[tuple[str, bytes]]:
     out: list[tuple[str, bytes]] = []
     total = 0
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
             _check_name(path, info.filename.rstrip("/") if info.is_dir() else info.filename)
-            mode = info.external_attr >> 16
             if info.is_dir():
                 continue
-            if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
-                kind = "symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
-                raise ArchiveError(f"{path}: member {info.filename!r}: {kind} (only regular files are allowed)")
-            if info.flag_bits & 0x1:
-                raise ArchiveError(f"{path}: member {info.filename!r}: encrypted")
+            problem = zip_problem(info, limits.zip_ratio)
+            if problem:
+                raise ArchiveError(f"{path}: member {info.filename!r}: {problem} (refused)")
             total = _count(path, info.filename, info.file_size, total, len(out), limits)
-            if info.file_size > limits.zip_ratio * max(info.compress_size, 1) and info.file_size > 1 << 20:
-                raise ArchiveError(f"{path}: member {info.filename!r}: compression ratio above {limits.zip_ratio} "
-                                   "(zip bomb?)")
             with zf.open(info) as stream:
                 data = stream.read(info.file_size + 1)
             if len(data) != info.file_size:
@@ -175,15 +158,7 @@ def _count(path: Path, name: str, size: int, total: int, count: int, limits: Lim
 
 
 def _check_name(path: Path, name: str) -> None:
-    problem = None
-    if not name or "\x00" in name:
-        problem = "empty name or NUL byte"
-    elif "\\" in name:
-        problem = "backslash in the name"
-    elif name.startswith("/") or _DRIVE.match(name):
-        problem = "absolute path"
-    elif any(part in ("", ".", "..") for part in name.split("/")):
-        problem = "'..', '.' or an empty part in the path"
+    problem = name_problem(name)
     if problem:
         raise ArchiveError(f"{path}: member {name!r}: {problem} (refused)")
 

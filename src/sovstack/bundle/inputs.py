@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sovstack.bundle.manifest import file_label
 from sovstack.collect import discover, parse
 
 
-def current_inputs(roots: list[Path], excludes: list[str] | None = None) -> set[str]:
-    """Files that discovery and parsing accept (or fail on: an unparsable file is an input too)."""
+def current_inputs(roots: list[Path], excludes: list[str] | None = None, audit: bool = False) -> set[str]:
+    """Files that discovery and parsing accept (or fail on: an unparsable file is an input too), labelled as
+    bundle.manifest.input_labels labels them."""
     labels: set[str] = set()
     many = len(roots) > 1
     for root in roots:
-        for item in discover.walk(root, excludes or []):
-            if isinstance(item, discover.DiscoveryError):
-                labels.add(item.rel)
+        for item in discover.walk(root, excludes or [], audit):
+            if isinstance(item, discover.NotEvaluated):
                 continue
-            if isinstance(parse.read(item), parse.Skipped):
+            if isinstance(item, discover.Candidate) and isinstance(parse.read(item), parse.Skipped):
                 continue
-            labels.add(f"{item.root.name}/{item.rel}" if many else item.rel)
+            base = root.resolve() if isinstance(item, discover.DiscoveryError) else item.root
+            labels.add(file_label(f"{base.name}/{item.rel}" if many else item.rel))
     return labels

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sovstack import __version__
 from sovstack.bundle.digest import file_digests
+from sovstack.models import InputStatus
 
 if TYPE_CHECKING:
     from sovstack.catalogue import Catalogue
@@ -103,7 +104,15 @@ def locate(label: str, roots: list[Path]) -> Path | None:
 
 
 def input_labels(result: Result) -> list[str]:
-    return sorted({rec.path for rec in result.inputs})
+    """The files the run read: inputs evaluated or in error (an archive member stands for its archive file);
+    files listed as excluded or skipped were not read as inputs."""
+    return sorted({file_label(rec.path) for rec in result.inputs
+                   if rec.status in (InputStatus.EVALUATED, InputStatus.ERROR)})
+
+
+def file_label(label: str) -> str:
+    """The file on disk behind an input label ("chart.tgz!/templates/x.yaml" is inside chart.tgz)."""
+    return label.split("!/", 1)[0]
 
 
 def input_file(label: str, roots: list[Path]) -> Path | Unhashed:

@@ -50,11 +50,14 @@ def read(c: Candidate, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Skipped
     guess = detect.by_name(rel)
     kind_label = (guess or Kind.CONFIG).value
     try:
-        size = c.path.stat().st_size
+        size = len(c.data) if c.data is not None else c.path.stat().st_size
         if size > max_bytes:
             return ParseError(rel, kind_label, f"file is {size} bytes, over the {max_bytes}-byte limit")
-        with open(c.path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
+        if c.data is not None:
+            raw = c.data
+        else:
+            with open(c.path, "rb") as fh:
+                raw = fh.read(max_bytes + 1)
     except OSError as exc:
         return ParseError(rel, kind_label, f"cannot read: {exc.strerror or exc}")
     for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),

@@ -17,12 +17,19 @@ if TYPE_CHECKING:
 LABELS = {
     "en": {"policy": "Policy", "sev": "Severity", "where": "Where", "msg": "Finding", "file": "File",
            "err": "Could not evaluate (not compliant until fixed)", "viol": "Violations", "waived": "Waived",
-           "waiver": "Waiver", "summary": "{failed} failed, {waived} waived, {passed} passed, {errors} input errors "
-           "in {n} inputs", "ok": "Compliant: no violations found."},
+           "waiver": "Waiver", "summary": "{failed} failed, {waived} waived, {passed} passed; inputs: {evaluated} "
+           "evaluated, {errors} in error, {excluded} excluded, {skipped} skipped",
+           "not": "Not evaluated (listed, not checked)", "state": "State", "reason": "Reason and rule",
+           "control": "Control files", "verdict": {"compliant": "COMPLIANT", "violations": "NOT COMPLIANT: violations",
+                                                   "not-evaluated": "NOT COMPLIANT: not evaluated"}},
     "ru": {"policy": "Политика", "sev": "Важность", "where": "Где", "msg": "Нарушение", "file": "Файл",
            "err": "Не удалось проверить (не соответствует, пока не исправлено)", "viol": "Нарушения",
            "waived": "Исключения", "waiver": "Исключение", "summary": "нарушений: {failed}, исключений: {waived}, "
-           "пройдено: {passed}, ошибок ввода: {errors}, входных файлов: {n}", "ok": "Нарушений не найдено."},
+           "пройдено: {passed}; входы: проверено {evaluated}, с ошибкой {errors}, исключено {excluded}, "
+           "пропущено {skipped}", "not": "Не проверялось (перечислено, не проверено)", "state": "Состояние",
+           "reason": "Причина и правило", "control": "Управляющие файлы",
+           "verdict": {"compliant": "СООТВЕТСТВУЕТ", "violations": "НЕ СООТВЕТСТВУЕТ: нарушения",
+                       "not-evaluated": "НЕ СООТВЕТСТВУЕТ: не проверено"}},
 }
 
 
@@ -58,9 +65,47 @@ def render(result: Result, catalogue: Catalogue, lang: str = "en") -> str:
         for p in result.policy_errors:
             table.add_row("policy", p)
         console.print(table)
+    _not_evaluated(console, result, t)
+    _control(console, result, t)
     s = result.summary
     console.print(t["summary"].format(failed=s.failed, waived=s.waived, passed=s.passed, errors=s.errors,
-                                      n=len(result.inputs)))
-    if not failed and not errors and not result.policy_errors:
-        console.print(t["ok"])
+                                      evaluated=s.evaluated, excluded=s.excluded, skipped=s.skipped))
+    console.print(verdict_text(result, lang))
     return buf.getvalue()
+
+
+def verdict_text(result: Result, lang: str = "en") -> str:
+    """The last line of the table, and the line on stderr: the same verdict as the exit code."""
+    from sovstack.decide import verdict
+
+    v = result.verdict or verdict(result)
+    t = LABELS.get(lang, LABELS["en"])
+    return f"{t['verdict'][v.status.value]} - {v.reason} (exit {v.exit_code})"
+
+
+def _not_evaluated(console: Console, result: Result, t: dict) -> None:
+    rows = [r for r in result.inputs if r.status in (InputStatus.EXCLUDED, InputStatus.SKIPPED)]
+    if not rows:
+        return
+    table = Table(title=t["not"])
+    for col in (t["file"], t["state"], t["reason"]):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        files = f" ({r.files} files)" if r.files is not None else ""
+        table.add_row(r.path + files, r.status.value, f"{r.reason or ''}; {r.rule or ''}")
+    console.print(table)
+
+
+def _control(console: Console, result: Result, t: dict) -> None:
+    if not result.control_files:
+        return
+    table = Table(title=t["control"] + (" (--audit: in-tree files not applied)" if result.audit else ""))
+    for col in (t["file"], t["state"], t["msg"]):
+        table.add_column(col, overflow="fold")
+    for c in result.control_files:
+        did = c.excluded or c.waived
+        verb = ("excluded" if c.type == "ignore" else "waived") if c.applied else \
+            ("would have excluded" if c.type == "ignore" else "would have waived")
+        table.add_row(f"{c.path} ({c.type}, {c.source})", "applied" if c.applied else "NOT applied",
+                      f"{verb} {len(did)}: {', '.join(did[:10])}{' ...' if len(did) > 10 else ''}")
+    console.print(table)

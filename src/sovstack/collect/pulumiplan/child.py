@@ -405,6 +405,18 @@ def serve() -> int:
             importlib.import_module(name)
         except ImportError:
             pass
+    current: list[int] = []
+
+    def stop(signum, frame):  # SIGTERM from the parent: the running plan dies with its group, then the zygote
+        for pid in current:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops us with SIGTERM
     sys.addaudithook(_audit)
     for line in sys.stdin:
         if not line.strip():
@@ -413,6 +425,7 @@ def serve() -> int:
         read_end, write_end = os.pipe()  # closed by the child when it exits: the zygote's way to wait with a limit
         pid = os.fork()
         if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
             os.setsid()  # its own process group: whatever it leaves behind is killed with it
             os.close(read_end)
             devnull = os.open(os.devnull, os.O_RDONLY)
@@ -425,6 +438,7 @@ def serve() -> int:
                 code = 3
             finally:
                 os._exit(code)
+        current[:] = [pid]
         os.close(write_end)
         deadline = time.monotonic() + float(request.get("timeout_s") or 60)
         timed_out = False
@@ -443,6 +457,7 @@ def serve() -> int:
         except OSError:
             pass
         _, status = os.waitpid(pid, 0)
+        current.clear()
         answer = {"timeout": timed_out, "exit": os.waitstatus_to_exitcode(status)}
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()

@@ -10,10 +10,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from sovstack.collect.document import Document
 from sovstack.collect.pulumiplan import child
@@ -134,6 +136,11 @@ class Zygote:
         fake = subprocess.CompletedProcess([], code, "", "")
         return _answer(fake)
 
+    def stop(self) -> None:
+        """Asks the zygote to kill the plan it runs (with its process group) and to exit."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
@@ -150,7 +157,9 @@ def _timeout_error(label: str, stack: Stack, limits: Limits) -> PlanError:
                                         "(time limit): the program runs too long or never ends")
 
 
-def run_stack(project: Project, stack: Stack, limits: Limits, zygote: Zygote | None = None) -> PlanDocument | PlanError:
+def run_stack(project: Project, stack: Stack, limits: Limits, zygote: Zygote | None = None,
+              track: Callable[[subprocess.Popen], bool] | None = None) -> PlanDocument | PlanError:
+    """One stack's plan; `track` sees a fallback process (False: the run was interrupted, do not start one)."""
     label = project.label(stack)
     started = time.perf_counter()
     request = _request(project, stack, limits)
@@ -161,13 +170,9 @@ def run_stack(project: Project, stack: Stack, limits: Limits, zygote: Zygote | N
         except (ZygoteGone, OSError, ValueError):
             answer = None  # fall back to a process of its own
     if answer is None:
-        cmd = [sys.executable, "-I", child.__file__]
-        try:
-            proc = subprocess.run(cmd, input=json.dumps(request), capture_output=True,
-                                  text=True, timeout=limits.timeout_s, cwd=project.dir, env=_env())
-        except subprocess.TimeoutExpired:
-            return _timeout_error(label, stack, limits)
-        answer = _answer(proc)
+        answer = _own_process(project, request, limits, track)
+        if answer is None:
+            return PlanError(label, stack.name, f"offline plan of stack {stack.name} interrupted")
     if answer.get("reason") == "timeout":
         return _timeout_error(label, stack, limits)
     seconds = time.perf_counter() - started
@@ -182,6 +187,24 @@ def run_stack(project: Project, stack: Stack, limits: Limits, zygote: Zygote | N
                        plan_project=project, plan_stack=stack, reads=list(answer.get("reads") or []),
                        lists=list(answer.get("lists") or []), absent=list(answer.get("absent") or []))
     return doc
+
+
+def _own_process(project: Project, request: dict, limits: Limits,
+                 track: Callable[[subprocess.Popen], bool] | None) -> dict | None:
+    cmd = [sys.executable, "-I", child.__file__]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=project.dir, env=_env())
+    if track is not None and not track(proc):
+        proc.kill()
+        proc.communicate()
+        return None
+    try:
+        out, err = proc.communicate(json.dumps(request), timeout=limits.timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return {"ok": False, "reason": "timeout"}
+    return _answer(subprocess.CompletedProcess(cmd, proc.returncode, out, err))
 
 
 def _answer(proc: subprocess.CompletedProcess) -> dict:
@@ -208,18 +231,43 @@ class Planning:
         limits = limits or Limits()
         jobs = [(p, s) for p in projects for s in p.stacks]
         workers = max(1, min(limits.workers, len(jobs)))
+        self._aborted = threading.Event()
+        self._procs: set[subprocess.Popen] = set()
+        self._lock = threading.Lock()
         self._zygotes: queue.Queue[Zygote | None] = queue.Queue()
+        self._all_zygotes: list[Zygote] = []
         for _ in range(workers):
-            self._zygotes.put(_start_zygote() if limits.zygote else None)
+            zygote = _start_zygote() if limits.zygote else None
+            self._all_zygotes += [zygote] if zygote else []
+            self._zygotes.put(zygote)
         self._pool = ThreadPoolExecutor(max_workers=workers)
         self._futures = [self._pool.submit(self._one, p, s, limits) for p, s in jobs]
 
     def _one(self, project: Project, stack: Stack, limits: Limits) -> PlanDocument | PlanError:
+        if self._aborted.is_set():
+            return PlanError(project.label(stack), stack.name, f"offline plan of stack {stack.name} interrupted")
         zygote = self._zygotes.get()
         try:
-            return run_stack(project, stack, limits, zygote)
+            return run_stack(project, stack, limits, zygote, self._track)
         finally:
             self._zygotes.put(zygote if zygote is not None and zygote.proc.poll() is None else None)
+
+    def _track(self, proc: subprocess.Popen) -> bool:
+        with self._lock:
+            self._procs.add(proc)
+            return not self._aborted.is_set()
+
+    def abort(self) -> None:
+        """Stops every plan now (Ctrl-C): no new plan starts, running ones and their process groups are killed."""
+        self._aborted.set()
+        with self._lock:
+            procs = list(self._procs)
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+        for zygote in self._all_zygotes:
+            zygote.stop()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def results(self) -> list[PlanDocument | PlanError]:
         """Every stack's plan, in a stable order (waits for the ones still running)."""
