@@ -10,8 +10,10 @@ from typing import Any, Iterable, Iterator
 
 from sovstack.catalogue import Catalogue
 from sovstack.checks.base import REGISTRY, Hit, InputProblem, NativeCheck
+from sovstack import resolve
 from sovstack.collect import embedded
 from sovstack.collect.document import Document
+from sovstack.facts import Workspace
 from sovstack.models import ChainLink, Finding, Kind, PulumiRef, Status
 from sovstack.redact import redact
 
@@ -38,6 +40,7 @@ class Engine:
         self.checks_dir = catalogue.root / "checks"
         self._loaded: set[Path] = set()
         self.errors: list[str] = []
+        self.workspace: Workspace | None = None  # every document of the run, for resolving values across files
 
     # ---- loading -------------------------------------------------------------------------------
     def load_for(self, kinds: Iterable[Kind]) -> None:
@@ -67,9 +70,11 @@ class Engine:
 
     # ---- running ---------------------------------------------------------------------------------
     def evaluate(self, doc: Document) -> list[Finding]:
-        findings = self._evaluate(doc)
-        for sub in embedded.documents(doc):
-            findings += self._embedded(doc, sub)
+        with resolve.scope(doc, self.workspace) as sc:
+            findings = self._evaluate(doc)
+            for sub in embedded.documents(doc):
+                findings += self._embedded(doc, sub)
+        doc.depends = None if not sc.cacheable else {"files": sorted(sc.deps), "folders": sorted(sc.folders)}
         return _drop_fallback_duplicates(findings, self._fallback_ids())
 
     def _embedded(self, doc: Document, sub: embedded.Embedded) -> list[Finding]:
