@@ -13,8 +13,12 @@ from sovstack.checks.walk import EMPTY, all_dicts, code_lines, value_texts
 from sovstack.collect import detect
 from sovstack.collect.document import Document
 from sovstack.facts import Channel, Origin, Workspace, extractor
+from sovstack import resolve
 from sovstack.rules import channels as kb
+from sovstack.rules import messengers
 
+REF_RE = re.compile(r"\{\{|\$\{?[A-Za-z_]|\bvar\.|\blocal\.")
+JINJA_EXPR_RE = re.compile(r"\{\{[^{}]{1,200}\}\}")
 FLAG_RE = re.compile(r"--(?P<flag>[a-z][a-z0-9-]+)(?:[= ](?P<value>\S+))?")
 REQ_RE = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
 GO_REQ_RE = re.compile(r"^\s*(?:require\s+)?(?P<mod>[a-z0-9.-]+\.[a-z]{2,}/[\w./-]+)\s+v\d")
@@ -39,11 +43,80 @@ def text_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
             yield _ch(mid, at, "scheme", f"{router} URL {url.split('://')[0]}://", doc, endpoint=url)
         for path in kb.bot_api_paths(text):
             at = doc.find_line(path[:12], line, end) or line
-            yield _ch("telegram", at, "bot-api-path", "Telegram Bot API call path on a proxy host", doc, endpoint=path)
+            yield _ch("telegram", at, "bot-api-path", "Telegram Bot API call path /bot<token>/<method>", doc, endpoint=path)
         for mid, ip in kb.messenger_ips(text):
             if not kb.denies(text):
                 yield _ch(mid, doc.find_line(ip, line, end) or line, "ip", f"address {ip} in the messenger's "
                           "published ranges", doc, endpoint=ip)
+
+
+@extractor("any")
+def resolved_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """Messenger endpoints and router URLs a templated value resolves to (group_vars, defaults, .env, systemd
+    EnvironmentFile, Helm values), with the chain of places the value came from."""
+    for line, end, text in value_texts(doc, skip_blocklists=True):
+        if not REF_RE.search(text) or len(text) > 4096:
+            continue
+        for value, chain in _candidates(text, doc):
+            for mid, how, what in _in_value(value):
+                yield Channel(service=mid, line=line, how=f"resolved-{how}", endpoint=what,
+                              chain=chain + [Origin(doc.rel, line, "used here")])
+
+
+def _candidates(text: str, doc: Document) -> Iterator[tuple[str, list[Origin]]]:
+    """Resolved values of a text; when the whole cannot be resolved (a vaulted token in a URL), each Jinja
+    expression is resolved alone and the unknown ones are left as they are (the host is what matters)."""
+    whole = [(c.text(), list(c.chain)) for c in resolve.any_value(text, doc) if c.text() and c.chain]
+    if whole or "{{" not in text:
+        yield from ((v, ch) for v, ch in whole if v != text)
+        return
+    value, chain = _partial(text, 0)
+    if chain and value != text:
+        yield value, chain
+
+
+def _partial(text: str, depth: int) -> tuple[str, list[Origin]]:
+    """Each {{ expression }} of a text resolved alone; a plain variable whose value cannot be resolved as a
+    whole is opened one definition deeper (bounded), unknown parts stay as written."""
+    chain: list[Origin] = []
+
+    def sub(m: re.Match[str]) -> str:
+        cands = [c for c in resolve.jinja(m.group(0)) if c.text() is not None]
+        if len(cands) == 1:
+            chain.extend(cands[0].chain)
+            return cands[0].text()
+        raw = _definition(m.group(0)) if depth < 3 else None
+        if raw is None:
+            return m.group(0)
+        inner, inner_chain = _partial(raw[0], depth + 1)
+        chain.extend(inner_chain + [raw[1]])
+        return inner
+
+    return JINJA_EXPR_RE.sub(sub, text, count=8), chain
+
+
+def _definition(expr: str) -> tuple[str, Origin] | None:
+    """The one string definition of a plain Ansible variable ({{ name }}) at the highest level defining it."""
+    from sovstack.resolve import ansible as ansible_vars
+
+    m = re.fullmatch(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}", expr)
+    sc = resolve.current()
+    if not m or sc is None:
+        return None
+    for level in reversed(ansible_vars.layers(sc)):
+        defs = level.get(m.group(1))
+        if defs:
+            return (defs[0][0], defs[0][1]) if len(defs) == 1 and isinstance(defs[0][0], str) else None
+    return None
+
+
+def _in_value(value: str) -> Iterator[tuple[str, str, str]]:
+    for ep in messengers.find_endpoints(value):
+        yield ep.messenger, "endpoint", ep.matched
+    for mid, _router, url in kb.router_urls(value):
+        yield mid, "scheme", url
+    for path in kb.bot_api_paths(value):
+        yield "telegram", "bot-api-path", path
 
 
 @extractor("any")
@@ -223,6 +296,6 @@ def unit_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
             continue
         for word in value.split()[:1] if key.startswith("Exec") else value.split():
             base = re.split(r"[/\\]", word.lstrip("-@+!:"))[-1].split("@")[0]
-            mid = kb.messengers.messenger_in_words(kb.messengers.words(base))
+            mid = messengers.messenger_in_words(messengers.words(base))
             if mid:
                 yield _ch(mid, n, "unit", f"{key.strip()} runs {base}", doc, resource=f"unit.{key.strip()}")
