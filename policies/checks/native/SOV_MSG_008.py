@@ -30,9 +30,12 @@ class ForeignMessengerCredential(NativeCheck):
 
     def _names(self, doc):
         if doc.structured and doc.data and doc.scalars:
+            records = _records(doc.data)
             for d in all_dicts(doc):
                 for key, value in d.items():
                     mid = messengers.messenger_for_identifier(str(key)) if not str(key).startswith("__") else None
+                    if mid and id(d) in records and messengers.names_only_a_destination(str(key)):
+                        continue  # a destination field of a data record (slack_channel of a team), not configuration
                     if mid and value not in EMPTY:
                         yield Hit(f"{messengers.label(mid)} credential or endpoint {key} is configured",
                                   line=doc.key_line(d, key))
@@ -56,6 +59,22 @@ class ForeignMessengerCredential(NativeCheck):
             mid = messengers.messenger_for_identifier(m.group("name"))
             if mid:
                 yield Hit(f"{messengers.label(mid)} credential or endpoint {m.group('name')} is set", line=n)
+
+
+def _records(data) -> set[int]:
+    """ids of mappings that are rows of a table: list elements whose siblings are mappings with the same keys."""
+    out: set[int] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            rows = [x for x in node if isinstance(x, dict)]
+            if len(rows) >= 2 and len({frozenset(k for k in r if not str(k).startswith("__")) for r in rows}) <= max(1, len(rows) // 2):
+                out.update(id(r) for r in rows)
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(v for k, v in node.items() if not str(k).startswith("__"))
+    return out
 
 
 check = ForeignMessengerCredential()

@@ -141,8 +141,19 @@ def messenger_for_identifier(identifier: str) -> str | None:
     if not mid:
         return None
     creds = set(_data().get("credential_words") or [])
-    joined = set(ws) | {f"{a}_{b}" for a, b in zip(ws, ws[1:])} | {a + b for a, b in zip(ws, ws[1:])}
-    return mid if joined & creds else None
+    return mid if _joined(ws) & creds else None
+
+
+def _joined(ws: list[str]) -> set[str]:
+    return set(ws) | {f"{a}_{b}" for a, b in zip(ws, ws[1:])} | {a + b for a, b in zip(ws, ws[1:])}
+
+
+def names_only_a_destination(identifier: str) -> bool:
+    """A messenger-named key whose only credential word is a destination (slack_channel, telegram_chat_id):
+    it says where, not how; on its own, in a data record, it is not a notification path."""
+    weak = set(_data().get("destination_words") or [])
+    found = _joined(words(identifier)) & set(_data().get("credential_words") or [])
+    return bool(found) and found <= weak
 
 
 def messenger_for_notifier_name(name: str) -> str | None:
