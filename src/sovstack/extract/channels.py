@@ -44,6 +44,9 @@ def text_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
         for path in kb.bot_api_paths(text):
             at = doc.find_line(path[:12], line, end) or line
             yield _ch("telegram", at, "bot-api-path", "Telegram Bot API call path /bot<token>/<method>", doc, endpoint=path)
+        mid = kb.http_call_to_messenger(text) if "$" in text or "{{" in text else None
+        if mid:
+            yield _ch(mid, line, "http-call", "HTTP call to a messenger URL held in a variable", doc)
         for mid, ip in kb.messenger_ips(text):
             if not kb.denies(text):
                 yield _ch(mid, doc.find_line(ip, line, end) or line, "ip", f"address {ip} in the messenger's "

@@ -141,3 +141,16 @@ def is_blocklist_key(key: str) -> bool:
         return True
     ws = set(messengers.words(str(key)))
     return bool(ws & set(bl["deny_words"])) and bool(ws & set(bl["list_nouns"]))
+
+
+@lru_cache(maxsize=1)
+def _http_client_re() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in data()["http_clients"]))
+
+
+def http_call_to_messenger(line: str) -> str | None:
+    """Messenger of an HTTP client call whose target is a variable named after a messenger endpoint or
+    credential (curl -X POST "$SLACK_WEBHOOK_URL"); None for any other line."""
+    if not _http_client_re().search(line):
+        return None
+    return messengers.messenger_for_reference(line)
