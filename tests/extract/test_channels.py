@@ -27,6 +27,13 @@ FAILING = {
     "blocked-by-name.yml": "drop_old_notifier:\n  url: https://api.telegram.org/bot{{ t }}/sendMessage\n",
     "bot.go": 'package main\n\nimport (\n\ttgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"\n)\n',
     "index.mjs": "import { Telegraf } from 'telegraf'\n",
+    "b64-secret.yaml": ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: hook\ndata:\n"
+                        "  HOOK: aHR0cHM6Ly9ob29rcy5zbGFjay5jb20vc2VydmljZXMvVDAwL0IwMC9YWA==\n"),
+    "pct.env": "NOTIFY=https%3A%2F%2Fapi.telegram.org%2Fbot%7BT%7D%2FsendMessage\n",
+    "gatus.yaml": "alerting:\n  telegram:\n    token: ${TG_TOKEN}\n    id: '-100123'\nendpoints: []\n",
+    "botkube.yaml": "communications:\n  default-group:\n    socketSlack:\n      enabled: true\n      channels: {}\n",
+    "wf.yml": "jobs:\n  n:\n    steps:\n      - uses: docker://appleboy/drone-telegram:1.3\n",
+    "Dockerfile": "FROM node:20\nRUN bun add grammy\n",
 }
 
 CLEAN = {
@@ -41,6 +48,8 @@ CLEAN = {
     "notes.yml": "settings:\n  description: Alerts used to go to telegram://bot@telegram, now to MAX\n",
     "requirements.txt": "slackware-tools==1.0\nmaxapi==0.9\n",
     "ci.yml": "steps:\n  - uses: actions/checkout@v4\n  - uses: ./local/telegram-like\n",
+    "gatus.yaml": "alerting:\n  slack:\n    enabled: false\n    webhook-url: ''\n  mattermost:\n    webhook-url: https://chat.example.ru/hooks/x\n",
+    "b64.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ndata:\n  URL: aHR0cHM6Ly9wbGF0Zm9ybS1hcGkyLm1heC5ydS9tZXNzYWdlcw==\n",
 }
 
 

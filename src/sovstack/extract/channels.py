@@ -22,7 +22,7 @@ JINJA_EXPR_RE = re.compile(r"\{\{[^{}]{1,200}\}\}")
 FLAG_RE = re.compile(r"--(?P<flag>[a-z][a-z0-9-]+)(?:[= ](?P<value>\S+))?")
 REQ_RE = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
 GO_REQ_RE = re.compile(r"^\s*(?:require\s+)?(?P<mod>[a-z0-9.-]+\.[a-z]{2,}/[\w./-]+)\s+v\d")
-INSTALL_RE = re.compile(r"\b(?:pip3?|python3? -m pip|uv pip|poetry|npm|yarn|pnpm|go)\s+(?:install|add|get|i)\b(?P<args>[^&|;]*)")
+INSTALL_RE = re.compile(r"\b(?:pip3?|python3? -m pip|uv pip|uv|poetry|pipenv|npm|yarn|pnpm|bun|go)\s+(?:install|add|get|i)\b(?P<args>[^&|;]*)")
 PY_IMPORT_RE = re.compile(r"^\s*(?:from\s+(?P<f>[\w.]+)\s+import\b|import\s+(?P<i>[\w.]+))")
 JS_IMPORT_RE = re.compile(r"""(?:require\(\s*|\bfrom\s+|^\s*import\s+)['"](?P<m>[@\w./-]+)['"]""")
 GO_IMPORT_RE = re.compile(r'^\s*(?:import\s+)?(?:\w+\s+)?"(?P<m>[a-z0-9.-]+\.[a-z]{2,}/[\w./-]+)"')
@@ -44,6 +44,9 @@ def text_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
         for path in kb.bot_api_paths(text):
             at = doc.find_line(path[:12], line, end) or line
             yield _ch("telegram", at, "bot-api-path", "Telegram Bot API call path /bot<token>/<method>", doc, endpoint=path)
+        for plain in kb.decoded(text):
+            for mid, how, what in _in_value(plain):
+                yield _ch(mid, line, f"encoded-{how}", f"encoded {what[:60]}", doc, endpoint=what)
         mid = kb.http_call_to_messenger(text) if "$" in text or "{{" in text else None
         if mid:
             yield _ch(mid, line, "http-call", "HTTP call to a messenger URL held in a variable", doc)
@@ -183,12 +186,36 @@ def _keys(doc: Document, d: dict) -> Iterator[Channel]:
             mid = kb.operator_type("argo_services", k.split(".")[1])
             if mid:
                 yield _ch(mid, doc.key_line(d, key), "operator", f"Argo CD notifications {k}", doc, resource=k)
+        elif k == "communications" and isinstance(value, dict):
+            yield from _botkube(doc, value)
+        elif isinstance(value, dict) and _is_notifier_block(k, value):
+            yield _ch(messengers.messenger_in_words(messengers.words(k)), doc.key_line(d, key), "notifier-block",
+                      f"{k} notifier settings", doc, resource=f"notifier.{k}")
         elif k == "sinksConfig" and isinstance(value, list):
             for sink in value:
                 for sk in sink if isinstance(sink, dict) else ():
                     mid = kb.operator_type("robusta_sinks", sk)
                     if mid:
                         yield _ch(mid, doc.key_line(sink, sk), "operator", f"Robusta {sk}", doc, resource=f"sink.{sk}")
+
+
+def _botkube(doc: Document, groups: dict) -> Iterator[Channel]:
+    for group in groups.values():
+        for platform, conf in group.items() if isinstance(group, dict) else ():
+            mid = kb.operator_type("botkube_platforms", str(platform))
+            if mid and isinstance(conf, dict) and conf.get("enabled") is True:
+                yield _ch(mid, doc.key_line(group, platform), "operator", f"Botkube {platform} enabled", doc,
+                          resource=f"botkube.{platform}")
+
+
+def _is_notifier_block(key: str, value: dict) -> bool:
+    """A mapping named after a messenger (telegram:, slack:) holding a credential or destination with a value."""
+    ws = messengers.words(key)
+    if len(ws) > 2 or not messengers.messenger_in_words(ws) or value.get("enabled") is False:
+        return False
+    keys = set(kb.data()["notifier_block_keys"])
+    return any(str(k).lower() in keys and v not in EMPTY and not isinstance(v, (dict, list, bool))
+               for k, v in value.items())
 
 
 def _flow_node(doc: Document, d: dict) -> Iterator[Channel]:
@@ -242,6 +269,8 @@ def _toml_deps(doc: Document) -> Iterator[tuple[str, str, int | None]]:
              if REQ_RE.match(str(s))]
     for group in ((data.get("project") or {}).get("optional-dependencies") or {}).values():
         names += [REQ_RE.match(str(s)).group("name") for s in group if REQ_RE.match(str(s))]
+    for group in (data.get("dependency-groups") or {}).values():
+        names += [REQ_RE.match(str(s)).group("name") for s in group if isinstance(s, str) and REQ_RE.match(s)]
     poetry = ((data.get("tool") or {}).get("poetry") or {})
     names += list(poetry.get("dependencies") or {}) + list(data.get("packages") or {})
     for pkg in names:
@@ -268,7 +297,7 @@ def _json(text: str) -> dict:
 def _installs(doc: Document) -> Iterator[tuple[str, str, int]]:
     for n, line in code_lines(doc):
         for m in INSTALL_RE.finditer(line):
-            eco = "npm" if re.search(r"\b(npm|yarn|pnpm)\b", m.group(0)) else "go" if m.group(0).startswith("go") else "pypi"
+            eco = "npm" if re.search(r"\b(npm|yarn|pnpm|bun)\b", m.group(0)) else "go" if m.group(0).startswith("go") else "pypi"
             for arg in m.group("args").split():
                 if not arg.startswith("-"):
                     yield eco, re.split(r"[<>=!~\[@]" if eco != "npm" else r"(?<!^)@", arg.strip("'\""))[0], n

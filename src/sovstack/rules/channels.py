@@ -3,6 +3,7 @@ images, bot SDK packages, Bot API paths, messenger address ranges and block-list
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import re
 from functools import lru_cache
@@ -57,12 +58,14 @@ def bot_api_paths(text: str) -> Iterator[str]:
 
 def ci_action(uses: str) -> str | None:
     """Messenger a CI action posts to: listed, or a repository named after a messenger (kerashanog/telegram-actions)."""
+    if uses.strip().startswith("docker://"):
+        return notifier_image(uses.strip()[len("docker://"):])
     name = uses.split("@", 1)[0].strip()
     table = {k.lower(): v for k, v in data()["ci_actions"].items()}
     if name.lower() in table:
         return table[name.lower()]
     parts = name.split("/")
-    if len(parts) < 2 or name.startswith((".", "docker://")):
+    if len(parts) < 2 or name.startswith("."):
         return None
     return messengers.messenger_in_words(messengers.words(parts[1]))
 
@@ -154,3 +157,23 @@ def http_call_to_messenger(line: str) -> str | None:
     if not _http_client_re().search(line):
         return None
     return messengers.messenger_for_reference(line)
+
+
+B64_RE = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
+
+
+def decoded(text: str) -> Iterator[str]:
+    """Printable texts hidden in a value by encoding: base64 (standard or URL-safe) and %-escapes."""
+    if "%" in text and re.search(r"%[0-9A-Fa-f]{2}", text):
+        from urllib.parse import unquote
+
+        yield unquote(text)
+    for m in B64_RE.finditer(text) if len(text) < 8192 else ():
+        token = m.group(0)
+        try:
+            raw = base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_" if "-" in token or "_" in token else None)
+            out = raw.decode("ascii")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if out.isprintable() and ("." in out or "://" in out):
+            yield out
