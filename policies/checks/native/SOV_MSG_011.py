@@ -20,7 +20,7 @@ class ForeignMessengerChannel(NativeCheck):
             seen.add((fact.line, fact.service))
             what = fact.chain[-1].note if fact.chain else fact.how
             if fact.how.startswith("resolved") and fact.chain:
-                what = f"{fact.endpoint} resolved from {fact.chain[0].label()}"
+                what = f"{fact.endpoint} (a resolved value; see its chain)"
             yield Hit(f"{messengers.label(fact.service)} notification path: {what}", line=fact.line,
                       resource=fact.resource, chain=fact.chain)
 

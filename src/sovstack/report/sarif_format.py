@@ -92,6 +92,9 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
             "legal_basis": finding.legal_basis,
         },
     }
+    if finding.chain:  # where the value was resolved from, outer file first
+        out["relatedLocations"] = [{"id": i, **_location(c.file, c.line), "message": {"text": c.note}}
+                                   for i, c in enumerate(finding.chain)]
     if finding.status is Status.WAIVED:
         out["suppressions"] = [_suppression(finding.waiver)]
     return out

@@ -43,7 +43,8 @@ def render(result: Result, catalogue: Catalogue, lang: str = "en") -> str:
         for col in (t["policy"], t["sev"], t["where"], t["msg"]):
             table.add_column(col, overflow="fold")
         for f in failed:
-            table.add_row(f.policy_id, f.severity.value, f"{f.file}:{f.line or '-'}", f.message)
+            chain = "".join(f"\n  <- {c.note} ({c.file}:{c.line or '-'})" for c in f.chain)
+            table.add_row(f.policy_id, f.severity.value, f"{f.file}:{f.line or '-'}", f.message + chain)
         console.print(table)
     waived = [f for f in result.findings if f.status is Status.WAIVED]
     if waived:
