@@ -136,12 +136,29 @@ def _suppression(waiver: WaiverRef | None) -> dict[str, Any]:
 
 
 def _invocation(result: Result) -> dict[str, Any]:
+    from sovstack.decide import verdict
+
     errored = [rec for rec in result.inputs if rec.status is InputStatus.ERROR]
     notes = [_input_notification(rec) for rec in errored]
     notes += [{"level": "error", "message": {"text": f"policy error: {err}"}} for err in result.policy_errors]
+    notes += [{"level": "note", "message": {"text": f"not evaluated ({rec.status.value}): {rec.path}"
+                                                    f"{f' ({rec.files} files)' if rec.files is not None else ''}: "
+                                                    f"{rec.reason}; {rec.rule}"}}
+              for rec in result.inputs if rec.status in (InputStatus.EXCLUDED, InputStatus.SKIPPED)]
+    notes += [{"level": "warning" if not c.applied or c.excluded or c.waived else "note",
+               "message": {"text": f"control file {c.path} ({c.type}, {c.source}): "
+                                   f"{'applied' if c.applied else 'NOT applied (--audit)'}; "
+                                   f"{'excluded' if c.type == 'ignore' else 'waived'}"
+                                   f"{'' if c.applied else ' (would have)'}: {len(c.excluded or c.waived)}"}}
+              for c in result.control_files]
+    v = result.verdict or verdict(result)
     return {
-        "executionSuccessful": not errored and not result.policy_errors,
+        "executionSuccessful": v.exit_code in (0, 1),
+        "exitCode": v.exit_code,
+        "exitCodeDescription": f"{v.status.value}: {v.reason}",
         "toolExecutionNotifications": notes,
+        "properties": {"summary": result.summary.model_dump(), "audit": result.audit,
+                       "controlFiles": [c.model_dump() for c in result.control_files]},
     }
 
 
