@@ -43,7 +43,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version_: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", envvar="SOVSTACK_DEBUG", help="On an internal error, print the traceback.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="On an internal error, print the traceback (also SOVSTACK_DEBUG=1; accepted anywhere on the command line).")] = False,
 ) -> None:
     """Sovereign messaging compliance checks."""
 
@@ -473,6 +473,7 @@ def _interrupt(signum, frame) -> None:
 def main() -> None:
     """The console entry point: exit codes 0/1/2 as documented, 130 on Ctrl-C, 2 (one line) on an internal error."""
     debug = "--debug" in sys.argv[1:] or os.environ.get("SOVSTACK_DEBUG", "").lower() in ("1", "true", "yes")
+    sys.argv[1:] = [a for a in sys.argv[1:] if a != "--debug"]  # accepted anywhere on the command line
     signal.signal(signal.SIGINT, _interrupt)
     try:
         app()
