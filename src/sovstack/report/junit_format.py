@@ -75,6 +75,8 @@ def _finding_case(suite: ET.Element, finding: Finding, catalogue: Catalogue, lan
         _child(case, "failure", _details(finding, catalogue, lang), message=finding.message, type=str(finding.severity))
     elif finding.status is Status.WAIVED:
         _child(case, "skipped", message=_waived_message(finding))
+    elif finding.status is Status.BASELINED:
+        _child(case, "skipped", message=f"baselined (accepted existing finding): {finding.message}")
 
 
 def _details(finding: Finding, catalogue: Catalogue, lang: str) -> str:

@@ -36,16 +36,28 @@ LEVEL = {
 def render(result: Result, catalogue: Catalogue, lang: str = "en") -> str:
     rules = [_rule(meta, lang) for meta in catalogue.policies.values()]
     index = {rule["id"]: i for i, rule in enumerate(rules)}
-    reported = [f for f in result.findings if f.status in (Status.FAILED, Status.WAIVED)]
+    reported = [f for f in result.findings if f.status in (Status.FAILED, Status.WAIVED, Status.BASELINED)]
     run = {
         "tool": {"driver": _driver(result, rules)},
         "invocations": [_invocation(result)],
         "language": lang,
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index) for f in reported],
+        "results": [_with_history(_result(f, index), f, result.baseline is not None) for f in reported],
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _with_history(out: dict[str, Any], finding: Finding, baselined_run: bool) -> dict[str, Any]:
+    """Fingerprint, baseline state and the resolution chain as related locations."""
+    if finding.fingerprint:
+        out["partialFingerprints"] = {"sovstackFingerprint/v1": finding.fingerprint}
+    if baselined_run:
+        out["baselineState"] = "unchanged" if finding.status is Status.BASELINED else "new"
+    if finding.chain:
+        out["relatedLocations"] = [{**_location(link.file, link.line), "id": i, "message": {"text": link.note}}
+                                   for i, link in enumerate(finding.chain)]
+    return out
 
 
 def _driver(result: Result, rules: list[dict[str, Any]]) -> dict[str, Any]:
