@@ -155,8 +155,6 @@ def check(
 def _with_config(ctx: typer.Context, given: dict, config: Optional[Path], scan: list[Path], audit: bool):
     """Options not set on the command line or in the environment come from the configuration file; a file inside
     the scanned paths is an in-tree control file, not applied under --audit."""
-    from click.core import ParameterSource
-
     from sovstack import config as config_mod
     from sovstack.models import ControlFile
 
@@ -178,7 +176,8 @@ def _with_config(ctx: typer.Context, given: dict, config: Optional[Path], scan: 
     out = dict(given)
     for param, value in given.items():
         key = names.get(param, param)
-        if key in values and ctx.get_parameter_source(param) in (ParameterSource.DEFAULT, None):
+        source = ctx.get_parameter_source(param)  # typer's own copy of click's ParameterSource: compare by name
+        if key in values and getattr(source, "name", "DEFAULT") in ("DEFAULT", "DEFAULT_MAP"):
             used.append(key)
             if apply:
                 out[param] = _config_value(param, values[key])
