@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import os
@@ -138,7 +139,8 @@ def check(
         cache_dir=_cache_dir(cache, cache_dir), started=lambda opts: _RUN.update(opts=opts))
     catalogue = _catalogue(policies)
     try:
-        result = service.check(req, catalogue)
+        with _progress():
+            result = service.check(req, catalogue)
     except service.ServiceError as exc:
         raise fail(str(exc)) from exc
     view = {"compact": o["compact"], "quiet": o["quiet"]}
@@ -217,6 +219,35 @@ def _formats(fmt: Optional[list[Format]], output: Optional[list[Path]]) -> tuple
         if not out.resolve().parent.is_dir():
             raise fail(f"{out}: its folder does not exist")
     return formats, outputs
+
+
+@contextlib.contextmanager
+def _progress(after_s: float = 2.0):
+    """What the run is doing, on stderr, once it takes longer than about two seconds - only on a terminal, never
+    in CI (CI set) or with output redirected."""
+    if not sys.stderr.isatty() or os.environ.get("CI") or os.environ.get("SOVSTACK_NO_PROGRESS"):
+        yield
+        return
+    import threading
+
+    from rich.console import Console
+
+    done = threading.Event()
+
+    def show() -> None:
+        if done.wait(after_s):
+            return
+        with Console(stderr=True).status("sovstack: starting") as status:
+            while not done.wait(0.2):
+                status.update(f"sovstack: {getattr(_RUN.get('opts'), 'stage', 'starting')}")
+
+    thread = threading.Thread(target=show, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(1.0)
 
 
 def _cache_dir(cache: bool, cache_dir: Optional[Path]) -> Optional[Path]:
