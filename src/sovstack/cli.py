@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import enum
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -21,7 +24,7 @@ from sovstack.catalogue import Catalogue, CatalogueError, load_default  # noqa: 
 from sovstack.models import EvidenceFile, History, InputStatus, Result, Severity, Status  # noqa: E402
 from sovstack.report import Format  # noqa: E402
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Sovereign messaging compliance checks.")
 policies_app = typer.Typer(no_args_is_help=True, help="The policy catalogue.")
 app.add_typer(policies_app, name="policies")
@@ -43,7 +46,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version_: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", envvar="SOVSTACK_DEBUG", help="On an internal error, print the traceback.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="On an internal error, print the traceback (also SOVSTACK_DEBUG=1; accepted anywhere on the command line).")] = False,
 ) -> None:
     """Sovereign messaging compliance checks."""
 
@@ -79,14 +82,32 @@ def exit_code(result: Result, fail_on: Severity) -> int:
     return (result.verdict or decide.verdict(result, fail_on)).exit_code
 
 
+class Lang(str, enum.Enum):
+    ru = "ru"
+    en = "en"
+
+
+EXTENSIONS = {".json": Format.JSON, ".sarif": Format.SARIF, ".xml": Format.JUNIT, ".html": Format.HTML,
+              ".htm": Format.HTML, ".pdf": Format.PDF, ".md": Format.MARKDOWN, ".txt": Format.TABLE}
+
+
 @app.command()
 def check(
+    ctx: typer.Context,
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (default: the current folder).")] = None,
-    fmt: Annotated[Optional[list[Format]], typer.Option("--format", "-f", help="Output format; repeatable.")] = None,
+    fmt: Annotated[Optional[list[Format]], typer.Option("--format", "-f", envvar="SOVSTACK_FORMAT", help="Output format; repeatable. Without it, each --output's extension decides (.json, .sarif, .xml = junit, .html, .pdf, .md), else table.")] = None,
     output: Annotated[Optional[list[Path]], typer.Option("--output", "-o", help="File for the Nth --format; repeatable.")] = None,
-    fail_on: Annotated[Severity, typer.Option(help="Lowest severity that fails the run (exit 1).")] = Severity.LOW,
-    waivers: Annotated[Optional[Path], typer.Option(help="Waiver file (default: sovstack-waivers.yaml in the first path).")] = None,
-    lang: Annotated[Optional[str], typer.Option(help="Report language: ru or en (default: ru for html, pdf and markdown, en for the others).")] = None,
+    fail_on: Annotated[Severity, typer.Option(envvar="SOVSTACK_FAIL_ON", help="Lowest severity that fails the run (exit 1).")] = Severity.LOW,
+    soft_fail: Annotated[bool, typer.Option("--soft-fail", envvar="SOVSTACK_SOFT_FAIL", help="Violations do not fail the run (exit 0); inputs that could not be evaluated still exit 2.")] = False,
+    waivers: Annotated[Optional[Path], typer.Option(envvar="SOVSTACK_WAIVERS", help="Waiver file (default: sovstack-waivers.yaml in the first path).")] = None,
+    baseline: Annotated[Optional[Path], typer.Option(envvar="SOVSTACK_BASELINE", help="Accepted existing findings (from --create-baseline): shown apart, they do not fail the run; new ones do; stale entries are reported.")] = None,
+    create_baseline: Annotated[Optional[Path], typer.Option(help="Write every failed finding of this run to FILE as a baseline.")] = None,
+    policy: Annotated[Optional[list[str]], typer.Option("--policy", envvar="SOVSTACK_POLICY", help="Run only these policies: ID (any case), glob (SOV-MSG-*) or category; repeatable.")] = None,
+    skip_policy: Annotated[Optional[list[str]], typer.Option("--skip-policy", envvar="SOVSTACK_SKIP_POLICY", help="Leave out these policies (ID, glob or category); repeatable.")] = None,
+    lang: Annotated[Optional[Lang], typer.Option(envvar="SOVSTACK_LANG", help="Report language (default: ru for html, pdf and markdown, en for the others).")] = None,
+    compact: Annotated[bool, typer.Option("--compact", help="Table: one line per finding, no lists of inputs left out.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Table: only violations, errors and the verdict.")] = False,
+    config: Annotated[Optional[Path], typer.Option(envvar="SOVSTACK_CONFIG", help="Configuration file (default: .sovstack.yaml, or [tool.sovstack] in pyproject.toml, in the current folder).")] = None,
     policies: Annotated[Optional[Path], typer.Option(help="Policy catalogue folder.")] = None,
     exclude: Annotated[Optional[list[str]], typer.Option(help="gitignore-style pattern to skip; repeatable.")] = None,
     history: Annotated[Optional[Path], typer.Option(envvar="SOVSTACK_HISTORY", help="Record the run in this local history store (SQLite, created if missing); the reports then show the trend per region and the changes since the previous run of the same paths.")] = None,
@@ -96,84 +117,151 @@ def check(
     plan_timeout: Annotated[float, typer.Option(help="Seconds one stack's offline plan may take.")] = 60.0,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Incremental checking: reuse the results of inputs (and planned stacks) whose content, policies and tool versions are unchanged. Also on when SOVSTACK_CACHE names a folder.")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option(help="Cache folder (default: $SOVSTACK_CACHE or ~/.cache/sovstack); implies --cache.")] = None,
-    audit: Annotated[bool, typer.Option("--audit", help="For auditors: ignore every control file inside the scanned paths (.sovstackignore, sovstack-waivers.yaml); only files given on the command line apply. The result lists what the in-tree files would have excluded or waived.")] = False,
+    audit: Annotated[bool, typer.Option("--audit", help="For auditors: ignore every control file inside the scanned paths (.sovstackignore, sovstack-waivers.yaml, a configuration file there); only files given on the command line apply. The result lists what the in-tree files would have excluded or waived.")] = False,
     today: Annotated[Optional[str], typer.Option(hidden=True, help="Date for waiver expiry (tests).")] = None,
 ) -> None:
     """Check infrastructure code for data residency and foreign-messenger notifications."""
-    from sovstack import decide, runner
+    from sovstack import service
 
-    if lang not in (None, "ru", "en"):
-        raise fail(f"--lang must be ru or en, not {lang!r}")
-    formats = list(fmt or [Format.TABLE])
+    scan = list(paths or [Path.cwd()])
+    given = dict(fmt=fmt, output=output, fail_on=fail_on, soft_fail=soft_fail, waivers=waivers, baseline=baseline,
+                 policy=policy, skip_policy=skip_policy, lang=lang, compact=compact, quiet=quiet, exclude=exclude,
+                 plan=plan, plan_timeout=plan_timeout, max_file_size=max_file_size)
+    o, config_record = _with_config(ctx, given, config, scan, audit)
+    formats, outputs = _formats(o["fmt"], o["output"])
+    lang_code = o["lang"].value if o["lang"] else None
+    req = service.CheckRequest(
+        paths=scan, excludes=list(o["exclude"] or []), waivers=o["waivers"], audit=audit, plan=o["plan"],
+        plan_timeout=o["plan_timeout"], max_bytes=o["max_file_size"], fail_on=o["fail_on"],
+        soft_fail=o["soft_fail"], evidence=list(evidence or []), history=history, baseline=o["baseline"],
+        only=list(o["policy"] or []), skip=list(o["skip_policy"] or []), command=_command_line(),
+        config=config_record, today=dt.date.fromisoformat(today) if today else dt.date.today(),
+        cache_dir=_cache_dir(cache, cache_dir), started=lambda opts: _RUN.update(opts=opts))
+    catalogue = _catalogue(policies)
+    try:
+        with _progress():
+            result = service.check(req, catalogue)
+    except service.ServiceError as exc:
+        raise fail(str(exc)) from exc
+    view = {"compact": o["compact"], "quiet": o["quiet"]}
+    emit(result, catalogue, formats, outputs, lang_code, view)
+    if create_baseline is not None:
+        write_atomic(create_baseline, service.baseline_text(result))
+        typer.echo(f"sovstack: wrote the baseline {create_baseline} "
+                   f"({sum(f.status.value in ('failed', 'baselined') for f in result.findings)} findings)", err=True)
+    if len(outputs) == len(formats):  # nothing on stdout: the verdict still reaches the terminal
+        typer.echo(f"sovstack: {verdict_line(result)}", err=True)
+    raise typer.Exit(result.verdict.exit_code)
+
+
+def _with_config(ctx: typer.Context, given: dict, config: Optional[Path], scan: list[Path], audit: bool):
+    """Options not set on the command line or in the environment come from the configuration file; a file inside
+    the scanned paths is an in-tree control file, not applied under --audit."""
+    from sovstack import config as config_mod
+    from sovstack.models import ControlFile
+
+    try:
+        path = config or config_mod.find(Path.cwd())
+        if config is not None and not config.is_file():
+            raise config_mod.ConfigError(f"{config}: configuration file not found")
+        loaded = config_mod.load(path) if path else None
+    except config_mod.ConfigError as exc:
+        raise fail(str(exc)) from exc
+    if loaded is None:
+        return given, None
+    resolved = path.resolve()
+    in_tree = config is None and any(resolved.is_relative_to(p.resolve()) for p in scan if p.is_dir())
+    apply = not (audit and in_tree)
+    names = {"fmt": "format"}
+    values = loaded.values(resolved.parent)
+    used = []
+    out = dict(given)
+    for param, value in given.items():
+        key = names.get(param, param)
+        source = ctx.get_parameter_source(param)  # typer's own copy of click's ParameterSource: compare by name
+        if key in values and getattr(source, "name", "DEFAULT") in ("DEFAULT", "DEFAULT_MAP"):
+            used.append(key)
+            if apply:
+                out[param] = _config_value(param, values[key])
+    record = ControlFile(path=str(path), type="config", source="in-tree" if in_tree else "command-line"
+                         if config else "working-folder", applied=apply, excluded=list(values.get("exclude") or []))
+    return out, record
+
+
+def _config_value(param: str, value: object) -> object:
+    if param == "fmt":
+        try:
+            return [Format(v) for v in value]
+        except ValueError as exc:
+            raise fail(f"configuration: format: {exc}") from exc
+    if param == "lang":
+        return Lang(value)
+    return value
+
+
+def _formats(fmt: Optional[list[Format]], output: Optional[list[Path]]) -> tuple[list[Format], list[Path]]:
     outputs = list(output or [])
+    if fmt:
+        formats = list(fmt)
+    elif outputs:
+        try:
+            formats = [EXTENSIONS[o.suffix.lower()] for o in outputs]
+        except KeyError:
+            bad = next(o for o in outputs if o.suffix.lower() not in EXTENSIONS)
+            raise fail(f"{bad}: cannot tell the format from the extension; give --format") from None
+    else:
+        formats = [Format.TABLE]
     if len(outputs) > len(formats):
         raise fail("more --output files than --format options")
     if any(f.binary for f in formats[len(outputs):]) and sys.stdout.isatty():
         raise fail("--format pdf is binary: give it an --output FILE")
-    scan = list(paths or [Path.cwd()])
-    for p in scan:
-        if not p.exists() and not p.is_symlink():
-            raise fail(f"{p}: no such file or directory")
     for out in outputs:
         if not out.resolve().parent.is_dir():
             raise fail(f"{out}: its folder does not exist")
-    catalogue = _catalogue(policies)
-    day = dt.date.fromisoformat(today) if today else dt.date.today()
-    if plan_timeout <= 0:
-        raise fail("--plan-timeout must be positive")
-    opts = runner.Options(paths=scan, max_bytes=max_file_size, excludes=list(exclude or []), today=day, plan=plan,
-                          audit=audit)
-    opts.plan_limits.timeout_s = plan_timeout
-    if cache_dir is not None or cache or os.environ.get("SOVSTACK_CACHE"):
-        from sovstack.cache import default_dir
+    return formats, outputs
 
-        opts.cache_dir = cache_dir or Path(os.environ.get("SOVSTACK_CACHE") or default_dir())
-    opts.waiver_files = _waiver_sources(waivers, scan, catalogue, day, audit)
-    opts.waivers = [w for src in opts.waiver_files if src.applied for w in src.waivers]
-    host_evidence = _load_evidence(list(evidence or []))
-    _RUN["opts"] = opts
-    result = runner.run(opts, catalogue)
-    result.command, result.excludes = _command_line(), list(exclude or [])
-    result.evidence = host_evidence
-    result.verdict = decide.verdict(result, fail_on)
-    opts.stage = "writing the reports"
-    if history is not None:
-        result.history = _record_history(history, result)
-    emit(result, catalogue, formats, outputs, lang)
-    if len(outputs) == len(formats):  # nothing on stdout: the verdict still reaches the terminal
-        typer.echo(f"sovstack: {verdict_line(result)}", err=True)
-    raise typer.Exit(result.verdict.exit_code)
+
+@contextlib.contextmanager
+def _progress(after_s: float = 2.0):
+    """What the run is doing, on stderr, once it takes longer than about two seconds - only on a terminal, never
+    in CI (CI set) or with output redirected."""
+    if not sys.stderr.isatty() or os.environ.get("CI") or os.environ.get("SOVSTACK_NO_PROGRESS"):
+        yield
+        return
+    import threading
+
+    from rich.console import Console
+
+    done = threading.Event()
+
+    def show() -> None:
+        if done.wait(after_s):
+            return
+        with Console(stderr=True).status("sovstack: starting") as status:
+            while not done.wait(0.2):
+                status.update(f"sovstack: {getattr(_RUN.get('opts'), 'stage', 'starting')}")
+
+    thread = threading.Thread(target=show, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(1.0)
+
+
+def _cache_dir(cache: bool, cache_dir: Optional[Path]) -> Optional[Path]:
+    if cache_dir is None and not cache and not os.environ.get("SOVSTACK_CACHE"):
+        return None
+    from sovstack.cache import default_dir
+
+    return cache_dir or Path(os.environ.get("SOVSTACK_CACHE") or default_dir())
 
 
 def verdict_line(result: Result) -> str:
     from sovstack.report.table_format import verdict_text
 
     return verdict_text(result, "en")
-
-
-def _waiver_sources(given: Optional[Path], scan: list[Path], catalogue: Catalogue, day: dt.date, audit: bool) -> list:
-    """The waiver file named on the command line, else sovstack-waivers.yaml in the first scanned folder (an
-    in-tree control file: under --audit loaded only to report what it would have waived)."""
-    from sovstack import runner, waivers as waiver_mod
-
-    if given is not None:
-        if not given.is_file():
-            raise fail(f"{given}: waiver file not found")
-        try:
-            return [runner.WaiverSource(str(given), "command-line", waiver_mod.load(given, catalogue, day))]
-        except waiver_mod.WaiverError as exc:
-            raise fail(str(exc)) from exc
-    in_tree = scan[0] / waiver_mod.DEFAULT_FILE if scan[0].is_dir() else None
-    if in_tree is None or not in_tree.is_file():
-        return []
-    try:
-        loaded = waiver_mod.load(in_tree, catalogue, day)
-    except waiver_mod.WaiverError as exc:
-        if audit:  # not applied anyway; say so and go on
-            typer.echo(f"sovstack: warning: in-tree waiver file not applied (--audit) and invalid: {exc}", err=True)
-            return []
-        raise fail(str(exc)) from exc
-    return [runner.WaiverSource(str(in_tree), "in-tree", loaded, applied=not audit)]
 
 
 def _command_line() -> list[str] | None:
@@ -185,31 +273,12 @@ def _command_line() -> list[str] | None:
     return ["sovstack", *(redact(a) or "" for a in sys.argv[1:])]
 
 
-def _load_evidence(paths: list[Path]) -> list[EvidenceFile]:
-    """Each file as sovstack.evidence reads it; a missing or malformed one stops the run (exit 2), naming it."""
-    if not paths:
-        return []
-    from sovstack.evidence import EvidenceError
-    from sovstack.hostevidence import carry
-
-    try:
-        return [carry(path) for path in paths]
-    except EvidenceError as exc:
-        raise fail(str(exc)) from exc
-
-
-def _record_history(path: Path, result: Result) -> History:
-    from sovstack import history as history_mod
-
-    try:
-        return history_mod.record(path, result)
-    except history_mod.HistoryError as exc:
-        raise fail(str(exc)) from exc
-
-
-def emit(result: Result, catalogue: Catalogue, formats: list[Format], outputs: list[Path], lang: Optional[str]) -> None:
-    """Renders every format first, then writes: a format that fails leaves no file half-written."""
-    rendered = [f.render(result, catalogue, lang or f.default_lang) for f in formats]
+def emit(result: Result, catalogue: Catalogue, formats: list[Format], outputs: list[Path], lang: Optional[str],
+         view: Optional[dict] = None) -> None:
+    """Renders every format first, then writes: a format that fails leaves no file half-written. The table fits
+    the terminal and is coloured on a TTY (NO_COLOR honoured)."""
+    rendered = [_render(f, result, catalogue, lang or f.default_lang, view, i >= len(outputs))
+                for i, f in enumerate(formats)]
     for i, data in enumerate(rendered):
         if i < len(outputs):
             write_atomic(outputs[i], data)
@@ -219,6 +288,18 @@ def emit(result: Result, catalogue: Catalogue, formats: list[Format], outputs: l
             sys.stdout.buffer.flush()
         else:
             sys.stdout.write(data)
+
+
+def _render(fmt: Format, result: Result, catalogue: Catalogue, lang: str, view: Optional[dict], to_stdout: bool
+            ) -> str | bytes:
+    if fmt is not Format.TABLE:
+        return fmt.render(result, catalogue, lang)
+    from sovstack.report import table_format
+
+    tty = to_stdout and sys.stdout.isatty()
+    width = shutil.get_terminal_size((160, 24)).columns if tty else 160
+    colour = tty and not os.environ.get("NO_COLOR")
+    return table_format.render(result, catalogue, lang, width=width, colour=colour, **(view or {}))
 
 
 @app.command()
@@ -249,7 +330,7 @@ def inventory(
 
 
 @policies_app.command("list")
-def policies_list(lang: Annotated[str, typer.Option(help="ru or en")] = "en",
+def policies_list(lang: Annotated[Lang, typer.Option(help="ru or en")] = Lang.en,
                   policies: Annotated[Optional[Path], typer.Option(help="Policy catalogue folder.")] = None) -> None:
     """List every policy with its severity, category and title."""
     cat = _catalogue(policies)
@@ -258,13 +339,19 @@ def policies_list(lang: Annotated[str, typer.Option(help="ru or en")] = "en",
 
 
 @policies_app.command("show")
-def policies_show(policy_id: str, lang: Annotated[str, typer.Option(help="ru or en")] = "en",
+def policies_show(policy_id: str, lang: Annotated[Lang, typer.Option(help="ru or en")] = Lang.en,
                   policies: Annotated[Optional[Path], typer.Option(help="Policy catalogue folder.")] = None) -> None:
     """Show one policy: description, rationale, remediation, legal basis and requirements."""
+    from sovstack.selection import SelectionError, matching
+
     cat = _catalogue(policies)
-    if policy_id not in cat.policies:
-        raise fail(f"unknown policy {policy_id}")
-    m = cat.get(policy_id)
+    try:
+        found = sorted(matching(cat, policy_id)) if "*" not in policy_id and "?" not in policy_id else []
+    except SelectionError as exc:
+        raise fail(str(exc)) from exc
+    if len(found) != 1:
+        raise fail(f"{policy_id!r} names {len(found)} policies; give one ID (`sovstack policies list`)")
+    m = cat.get(found[0])
     ru = lang == "ru"
     lines = [f"{m.id}: {m.title.get(lang)}",
              f"{'Важность' if ru else 'Severity'}: {m.severity.value}   {'Категория' if ru else 'Category'}: "
@@ -303,21 +390,12 @@ def report(
     result_file: Annotated[Path, typer.Argument(metavar="RESULT", help="A result written by `sovstack check -f json`.")],
     fmt: Annotated[Optional[list[Format]], typer.Option("--format", "-f", help="Output format; repeatable (default: html).")] = None,
     output: Annotated[Optional[list[Path]], typer.Option("--output", "-o", help="File for the Nth --format; repeatable.")] = None,
-    lang: Annotated[Optional[str], typer.Option(help="ru or en (default: ru for html, pdf and markdown).")] = None,
+    lang: Annotated[Optional[Lang], typer.Option(help="ru or en (default: ru for html, pdf and markdown).")] = None,
     policies: Annotated[Optional[Path], typer.Option(help="Policy catalogue folder.")] = None,
 ) -> None:
     """Render a saved result in other formats (the auditor's HTML/PDF, Markdown, ...) without checking again."""
-    if lang not in (None, "ru", "en"):
-        raise fail(f"--lang must be ru or en, not {lang!r}")
-    formats, outputs = list(fmt or [Format.HTML]), list(output or [])
-    if len(outputs) > len(formats):
-        raise fail("more --output files than --format options")
-    if any(f.binary for f in formats[len(outputs):]) and sys.stdout.isatty():
-        raise fail("--format pdf is binary: give it an --output FILE")
-    for out in outputs:
-        if not out.resolve().parent.is_dir():
-            raise fail(f"{out}: its folder does not exist")
-    emit(load_result(result_file), _catalogue(policies), formats, outputs, lang)
+    formats, outputs = _formats(fmt or ([] if output else [Format.HTML]), output)
+    emit(load_result(result_file), _catalogue(policies), formats, outputs, lang.value if lang else None)
 
 
 bundle_app = typer.Typer(no_args_is_help=True, help="Tamper-evident evidence bundles for auditors.")
@@ -342,6 +420,7 @@ def bundle_create(
     """Check (or take a saved result) and pack the reports, the result, the waivers, the host evidence and a
     manifest of SHA-256 and Streebog-256 digests of every input and bundled file into one archive."""
     from sovstack import bundle as bundle_mod
+    from sovstack import service
     from sovstack import waivers as waiver_mod
     from sovstack.bundle import signing
 
@@ -361,7 +440,10 @@ def bundle_create(
         result = load_result(result_file)
         roots = list(paths or [Path(p) for p in result.scanned_paths])
         if evidence:
-            result.evidence = _load_evidence(list(evidence))
+            try:
+                result.evidence = service.load_evidence(list(evidence))
+            except service.ServiceError as exc:
+                raise fail(str(exc)) from exc
     else:
         roots = list(paths or [Path.cwd()])
         result = _check_result(roots, waivers, evidence, history, exclude, policies, plan, today)
@@ -379,16 +461,17 @@ def bundle_create(
 
 def _check_result(roots: list[Path], waivers: Optional[Path], evidence: Optional[list[Path]], history: Optional[Path],
                   exclude: Optional[list[str]], policies: Optional[Path], plan: bool, today: Optional[str]) -> Result:
-    """Runs `check` as the command line would, into a JSON result (kept when inputs could not be evaluated)."""
-    with tempfile.TemporaryDirectory(prefix="sovstack-bundle-") as tmp:
-        out = Path(tmp) / "result.json"
-        try:
-            check(paths=roots, fmt=[Format.JSON], output=[out], waivers=waivers, policies=policies, exclude=exclude,
-                  history=history, plan=plan, today=today, evidence=evidence)
-        except typer.Exit:
-            if not out.is_file():
-                raise
-        return load_result(out)
+    """The same service as `check` (a result is kept when inputs could not be evaluated)."""
+    from sovstack import service
+
+    req = service.CheckRequest(paths=roots, excludes=list(exclude or []), waivers=waivers, plan=plan,
+                               evidence=list(evidence or []), history=history, command=_command_line(),
+                               today=dt.date.fromisoformat(today) if today else dt.date.today(),
+                               started=lambda opts: _RUN.update(opts=opts))
+    try:
+        return service.check(req, _catalogue(policies))
+    except service.ServiceError as exc:
+        raise fail(str(exc)) from exc
 
 
 def _print_manifest_digest(headline: str, manifest: bytes) -> None:
@@ -473,6 +556,7 @@ def _interrupt(signum, frame) -> None:
 def main() -> None:
     """The console entry point: exit codes 0/1/2 as documented, 130 on Ctrl-C, 2 (one line) on an internal error."""
     debug = "--debug" in sys.argv[1:] or os.environ.get("SOVSTACK_DEBUG", "").lower() in ("1", "true", "yes")
+    sys.argv[1:] = [a for a in sys.argv[1:] if a != "--debug"]  # accepted anywhere on the command line
     signal.signal(signal.SIGINT, _interrupt)
     try:
         app()

@@ -34,6 +34,7 @@ class Status(StrEnum):
     FAILED = "failed"
     PASSED = "passed"
     WAIVED = "waived"
+    BASELINED = "baselined"  # accepted as existing in the --baseline file: shown, does not fail the run
 
 
 class InputStatus(StrEnum):
@@ -111,6 +112,7 @@ class Finding(Strict):
     kind: str | None = None
     pulumi: PulumiRef | None = None
     chain: list[ChainLink] = Field(default_factory=list)  # how the value was resolved, outer file first
+    fingerprint: str | None = None  # stable across line moves: policy, file, resource, normalised line text
 
 
 class InputRecord(Strict):
@@ -135,6 +137,7 @@ class Summary(Strict):
     failed: int = 0
     passed: int = 0
     waived: int = 0
+    baselined: int = 0
     errors: int = 0  # inputs in error
     evaluated: int = 0  # inputs evaluated
     excluded: int = 0  # files left out by ignore patterns (a folder counts its files)
@@ -154,6 +157,26 @@ class Verdict(Strict):
     exit_code: int
     reason: str
     fail_on: Severity = Severity.LOW
+
+
+class BaselineEntry(Strict):
+    fingerprint: str
+    policy_id: str
+    file: str
+    line: int | None = None
+    message: str = ""
+
+
+class BaselineInfo(Strict):
+    path: str
+    entries: int
+    matched: int
+    stale: list[BaselineEntry] = Field(default_factory=list)  # accepted findings that are gone (fixed or moved away)
+
+
+class Selection(Strict):
+    policies: list[str]  # the policies that ran
+    left_out: list[str]  # the catalogue's policies that did not
 
 
 class ControlFile(Strict):
@@ -255,6 +278,8 @@ class Result(Strict):
     audit: bool = False  # --audit: control files inside the scanned paths were not applied
     control_files: list[ControlFile] = Field(default_factory=list)
     verdict: Verdict | None = None
+    baseline: BaselineInfo | None = None  # with --baseline: what it matched and which entries are stale
+    selection: Selection | None = None  # with --policy / --skip-policy: the policies that ran
 
     def failed(self) -> list[Finding]:
         return [f for f in self.findings if f.status is Status.FAILED]

@@ -181,7 +181,9 @@ def run(opts: Options, catalogue: Catalogue) -> Result:
     started = time.perf_counter()
     start_stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     cache = Cache(opts.cache_dir) if opts.cache_dir else None
-    ctx = cache_mod.context(str(catalogue.root), opts.max_bytes) if cache is not None else None
+    # the policies that run are part of the context: a narrowed selection never reuses (or feeds) a full one
+    ctx = (cache_mod.context(str(catalogue.root), opts.max_bytes) + "|" + ",".join(sorted(catalogue.policies))
+           if cache is not None else None)
     stamps = {"start": started}
     opts.stage = "reading the scanned files"
     got = collect(opts, cache, ctx)
@@ -270,6 +272,7 @@ def summarize(findings: list[Finding], records: list[InputRecord]) -> Summary:
         failed=sum(f.status is Status.FAILED for f in findings),
         passed=sum(f.status is Status.PASSED for f in findings),
         waived=sum(f.status is Status.WAIVED for f in findings),
+        baselined=sum(f.status is Status.BASELINED for f in findings),
         errors=sum(r.status is InputStatus.ERROR for r in records),
         evaluated=sum(r.status is InputStatus.EVALUATED for r in records),
         excluded=files(InputStatus.EXCLUDED), skipped=files(InputStatus.SKIPPED))

@@ -27,7 +27,8 @@ def test_json_contract(sovstack, root):
     assert set(result) >= {"schema_version", "tool", "summary", "inputs", "findings"}
     assert result["tool"]["name"] == "sovstack" and result["tool"]["version"]
     assert result["schema_version"] == "2.0"
-    assert set(result["summary"]) == {"failed", "passed", "waived", "errors", "evaluated", "excluded", "skipped"}
+    assert set(result["summary"]) == {"failed", "passed", "waived", "baselined", "errors", "evaluated", "excluded",
+                                      "skipped"}
     assert result["verdict"]["status"] == "violations" and result["verdict"]["exit_code"] == 1
     assert {i["status"] for i in result["inputs"]} <= {"evaluated", "error", "excluded", "skipped"}
     kinds = {i["kind"] for i in result["inputs"]}
@@ -72,4 +73,10 @@ def test_policies_list_and_show(sovstack, catalogue):
     code, out, _ = sovstack("policies", "show", "SOV-RES-001", "--lang", "en")
     assert code == 0 and "152-FZ" in out and "Remediation" in out
     code, _, err = sovstack("policies", "show", "SOV-XXX-999")
-    assert code == 2 and "unknown policy" in err
+    assert code == 2 and "no policy matches 'SOV-XXX-999'" in err
+    code, out, _ = sovstack("policies", "show", "sov-res-001")
+    assert code == 0 and out.startswith("SOV-RES-001:")
+    code, _, err = sovstack("policies", "show", "SOV-RES-01")
+    assert code == 2 and "did you mean SOV-RES-001" in err
+    code, _, err = sovstack("policies", "list", "--lang", "de")
+    assert code == 2

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sovstack.models import InputStatus, Status
+from sovstack.models import InputStatus, Status, VerdictStatus
 from sovstack.regions import REPOSITORY, Regions
 
 if TYPE_CHECKING:
@@ -172,8 +172,15 @@ def _concerns(error: str, req: Requirement) -> bool:
 
 def _overall(views: list[RequirementView], result: Result, input_errors: list[InputRecord],
              evidence: EvidenceView) -> Verdict:
-    """The code's verdicts, and the hosts': a host that fails a check (or gave no evidence) is a violation."""
+    """The run's verdict (the one the exit code gives) when the result carries it; else the code's verdicts and the
+    hosts': a host that fails a check (or gave no evidence) is a violation."""
     verdicts = {v.overall.verdict for v in views}
+    if result.verdict is not None:
+        if result.verdict.status is VerdictStatus.NOT_EVALUATED:
+            return Verdict.NOT_EVALUATED
+        if result.verdict.status is VerdictStatus.VIOLATIONS:
+            return Verdict.VIOLATED
+        return Verdict.WAIVED if Verdict.WAIVED in verdicts or result.summary.waived else Verdict.MET
     failing_hosts = any(not h.passed for hosts in evidence.hosts.values() for h in hosts)
     if Verdict.VIOLATED in verdicts or result.failed() or failing_hosts:
         return Verdict.VIOLATED

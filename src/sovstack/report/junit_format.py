@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sovstack.models import Finding, InputRecord, Result
 
 INPUTS_SUITE = "sovstack.inputs"
+NOT_EVALUATED_SUITE = "sovstack.not-evaluated"  # excluded and skipped files, as skipped test cases
 POLICY_ERRORS_SUITE = "sovstack.policies"
 # Characters XML 1.0 cannot carry at all; ElementTree would write them and produce a document nobody can parse.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -31,6 +32,13 @@ def render(result: Result, catalogue: Catalogue, lang: str = "en") -> str:
         suite = _suite(root, INPUTS_SUITE)
         for record in errored:
             _input_case(suite, record)
+    left_out = [rec for rec in result.inputs if rec.status in (InputStatus.EXCLUDED, InputStatus.SKIPPED)]
+    if left_out:
+        suite = _suite(root, NOT_EVALUATED_SUITE)
+        for record in left_out:
+            case = _case(suite, NOT_EVALUATED_SUITE, record.path)
+            _child(case, "skipped", message=f"{record.status.value}: {record.reason}; {record.rule}"
+                                            f"{f' ({record.files} files)' if record.files is not None else ''}")
     if result.policy_errors:
         suite = _suite(root, POLICY_ERRORS_SUITE)
         for i, err in enumerate(result.policy_errors, 1):
@@ -67,6 +75,8 @@ def _finding_case(suite: ET.Element, finding: Finding, catalogue: Catalogue, lan
         _child(case, "failure", _details(finding, catalogue, lang), message=finding.message, type=str(finding.severity))
     elif finding.status is Status.WAIVED:
         _child(case, "skipped", message=_waived_message(finding))
+    elif finding.status is Status.BASELINED:
+        _child(case, "skipped", message=f"baselined (accepted existing finding): {finding.message}")
 
 
 def _details(finding: Finding, catalogue: Catalogue, lang: str) -> str:

@@ -36,16 +36,28 @@ LEVEL = {
 def render(result: Result, catalogue: Catalogue, lang: str = "en") -> str:
     rules = [_rule(meta, lang) for meta in catalogue.policies.values()]
     index = {rule["id"]: i for i, rule in enumerate(rules)}
-    reported = [f for f in result.findings if f.status in (Status.FAILED, Status.WAIVED)]
+    reported = [f for f in result.findings if f.status in (Status.FAILED, Status.WAIVED, Status.BASELINED)]
     run = {
         "tool": {"driver": _driver(result, rules)},
         "invocations": [_invocation(result)],
         "language": lang,
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index) for f in reported],
+        "results": [_with_history(_result(f, index), f, result.baseline is not None) for f in reported],
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _with_history(out: dict[str, Any], finding: Finding, baselined_run: bool) -> dict[str, Any]:
+    """Fingerprint, baseline state and the resolution chain as related locations."""
+    if finding.fingerprint:
+        out["partialFingerprints"] = {"sovstackFingerprint/v1": finding.fingerprint}
+    if baselined_run:
+        out["baselineState"] = "unchanged" if finding.status is Status.BASELINED else "new"
+    if finding.chain:
+        out["relatedLocations"] = [{**_location(link.file, link.line), "id": i, "message": {"text": link.note}}
+                                   for i, link in enumerate(finding.chain)]
+    return out
 
 
 def _driver(result: Result, rules: list[dict[str, Any]]) -> dict[str, Any]:
@@ -92,9 +104,6 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
             "legal_basis": finding.legal_basis,
         },
     }
-    if finding.chain:  # where the value was resolved from, outer file first
-        out["relatedLocations"] = [{"id": i, **_location(c.file, c.line), "message": {"text": c.note}}
-                                   for i, c in enumerate(finding.chain)]
     if finding.status is Status.WAIVED:
         out["suppressions"] = [_suppression(finding.waiver)]
     return out
@@ -139,12 +148,29 @@ def _suppression(waiver: WaiverRef | None) -> dict[str, Any]:
 
 
 def _invocation(result: Result) -> dict[str, Any]:
+    from sovstack.decide import verdict
+
     errored = [rec for rec in result.inputs if rec.status is InputStatus.ERROR]
     notes = [_input_notification(rec) for rec in errored]
     notes += [{"level": "error", "message": {"text": f"policy error: {err}"}} for err in result.policy_errors]
+    notes += [{"level": "note", "message": {"text": f"not evaluated ({rec.status.value}): {rec.path}"
+                                                    f"{f' ({rec.files} files)' if rec.files is not None else ''}: "
+                                                    f"{rec.reason}; {rec.rule}"}}
+              for rec in result.inputs if rec.status in (InputStatus.EXCLUDED, InputStatus.SKIPPED)]
+    notes += [{"level": "warning" if not c.applied or c.excluded or c.waived else "note",
+               "message": {"text": f"control file {c.path} ({c.type}, {c.source}): "
+                                   f"{'applied' if c.applied else 'NOT applied (--audit)'}; "
+                                   f"{'excluded' if c.type == 'ignore' else 'waived'}"
+                                   f"{'' if c.applied else ' (would have)'}: {len(c.excluded or c.waived)}"}}
+              for c in result.control_files]
+    v = result.verdict or verdict(result)
     return {
-        "executionSuccessful": not errored and not result.policy_errors,
+        "executionSuccessful": v.exit_code in (0, 1),
+        "exitCode": v.exit_code,
+        "exitCodeDescription": f"{v.status.value}: {v.reason}",
         "toolExecutionNotifications": notes,
+        "properties": {"summary": result.summary.model_dump(), "audit": result.audit,
+                       "controlFiles": [c.model_dump() for c in result.control_files]},
     }
 
 

@@ -19,43 +19,45 @@ LABELS = {
            "err": "Could not evaluate (not compliant until fixed)", "viol": "Violations", "waived": "Waived",
            "waiver": "Waiver", "summary": "{failed} failed, {waived} waived, {passed} passed; inputs: {evaluated} "
            "evaluated, {errors} in error, {excluded} excluded, {skipped} skipped",
-           "not": "Not evaluated (listed, not checked)", "state": "State", "reason": "Reason and rule",
+           "not": "Not evaluated (listed, not checked)", "baselined": "Baselined (accepted, not failing)",
+           "stale": "stale baseline entry (finding gone)", "state": "State", "reason": "Reason and rule",
            "control": "Control files", "verdict": {"compliant": "COMPLIANT", "violations": "NOT COMPLIANT: violations",
                                                    "not-evaluated": "NOT COMPLIANT: not evaluated"}},
     "ru": {"policy": "Политика", "sev": "Важность", "where": "Где", "msg": "Нарушение", "file": "Файл",
            "err": "Не удалось проверить (не соответствует, пока не исправлено)", "viol": "Нарушения",
            "waived": "Исключения", "waiver": "Исключение", "summary": "нарушений: {failed}, исключений: {waived}, "
            "пройдено: {passed}; входы: проверено {evaluated}, с ошибкой {errors}, исключено {excluded}, "
-           "пропущено {skipped}", "not": "Не проверялось (перечислено, не проверено)", "state": "Состояние",
+           "пропущено {skipped}", "not": "Не проверялось (перечислено, не проверено)",
+           "baselined": "Принятые ранее (базовая линия, не нарушают)", "stale": "устаревшая запись базовой линии", "state": "Состояние",
            "reason": "Причина и правило", "control": "Управляющие файлы",
            "verdict": {"compliant": "СООТВЕТСТВУЕТ", "violations": "НЕ СООТВЕТСТВУЕТ: нарушения",
                        "not-evaluated": "НЕ СООТВЕТСТВУЕТ: не проверено"}},
 }
 
 
-def render(result: Result, catalogue: Catalogue, lang: str = "en") -> str:
+def render(result: Result, catalogue: Catalogue, lang: str = "en", width: int = 160, colour: bool = False,
+           compact: bool = False, quiet: bool = False) -> str:
+    """compact: one line per finding and no lists of inputs left out; quiet: only violations, errors, verdict."""
     t = LABELS.get(lang, LABELS["en"])
     buf = io.StringIO()
-    console = Console(file=buf, width=160, force_terminal=False, color_system=None)
+    console = Console(file=buf, width=width, force_terminal=colour, color_system="standard" if colour else None,
+                      no_color=not colour, highlight=False)
     failed = [f for f in result.findings if f.status is Status.FAILED]
-    if failed:
+    if failed and compact:
+        for f in failed:
+            console.print(f"[bold red]{f.policy_id}[/] {f.severity.value:<8} {f.file}:{f.line or '-'}  {f.message}",
+                          overflow="fold", markup=True)
+    elif failed:
         table = Table(title=t["viol"], show_lines=False)
         for col in (t["policy"], t["sev"], t["where"], t["msg"]):
             table.add_column(col, overflow="fold")
         for f in failed:
             chain = "".join(f"\n  <- {c.note} ({c.file}:{c.line or '-'})" for c in f.chain)
-            table.add_row(f.policy_id, f.severity.value, f"{f.file}:{f.line or '-'}", f.message + chain)
+            table.add_row(f"[red]{f.policy_id}[/]", f.severity.value, f"{f.file}:{f.line or '-'}", f.message + chain)
         console.print(table)
-    waived = [f for f in result.findings if f.status is Status.WAIVED]
-    if waived:
-        table = Table(title=t["waived"])
-        for col in (t["policy"], t["where"], t["waiver"]):
-            table.add_column(col, overflow="fold")
-        for f in waived:
-            w = f.waiver
-            table.add_row(f.policy_id, f"{f.file}:{f.line or '-'}",
-                          f"{w.id}: {w.owner} / {w.approved_by}, {w.ticket}, {w.expires} ({w.days_left} d)" if w else "")
-        console.print(table)
+    if not quiet:
+        _waived(console, result, t)
+        _baselined(console, result, t)
     errors = [r for r in result.inputs if r.status is InputStatus.ERROR]
     if errors or result.policy_errors:
         table = Table(title=t["err"])
@@ -66,13 +68,46 @@ def render(result: Result, catalogue: Catalogue, lang: str = "en") -> str:
         for p in result.policy_errors:
             table.add_row("policy", p)
         console.print(table)
-    _not_evaluated(console, result, t)
-    _control(console, result, t)
+    if not quiet and not compact:
+        _not_evaluated(console, result, t)
+        _control(console, result, t)
     s = result.summary
-    console.print(t["summary"].format(failed=s.failed, waived=s.waived, passed=s.passed, errors=s.errors,
-                                      evaluated=s.evaluated, excluded=s.excluded, skipped=s.skipped))
-    console.print(verdict_text(result, lang))
+    if not quiet:
+        console.print(t["summary"].format(failed=s.failed, waived=s.waived, passed=s.passed, errors=s.errors,
+                                          evaluated=s.evaluated, excluded=s.excluded, skipped=s.skipped)
+                      + (f", {s.baselined} baselined" if s.baselined else ""))
+    v = verdict_text(result, lang)
+    console.print(v, style="bold green" if v.endswith("(exit 0)") else "bold red", markup=False)
     return buf.getvalue()
+
+
+def _waived(console: Console, result: Result, t: dict) -> None:
+    waived = [f for f in result.findings if f.status is Status.WAIVED]
+    if not waived:
+        return
+    table = Table(title=t["waived"])
+    for col in (t["policy"], t["where"], t["waiver"]):
+        table.add_column(col, overflow="fold")
+    for f in waived:
+        w = f.waiver
+        table.add_row(f.policy_id, f"{f.file}:{f.line or '-'}",
+                      f"{w.id}: {w.owner} / {w.approved_by}, {w.ticket}, {w.expires} ({w.days_left} d)" if w else "")
+    console.print(table)
+
+
+def _baselined(console: Console, result: Result, t: dict) -> None:
+    accepted = [f for f in result.findings if f.status is Status.BASELINED]
+    stale = result.baseline.stale if result.baseline else []
+    if not accepted and not stale:
+        return
+    table = Table(title=f"{t['baselined']} ({result.baseline.path if result.baseline else ''})")
+    for col in (t["policy"], t["where"], t["msg"]):
+        table.add_column(col, overflow="fold")
+    for f in accepted:
+        table.add_row(f.policy_id, f"{f.file}:{f.line or '-'}", f.message)
+    for e in stale:
+        table.add_row(e.policy_id, f"{e.file}:{e.line or '-'}", f"{t['stale']}: {e.message}")
+    console.print(table)
 
 
 def verdict_text(result: Result, lang: str = "en") -> str:

@@ -273,8 +273,11 @@ class Planning:
         """Every stack's plan, in a stable order (waits for the ones still running)."""
         try:
             return [f.result() for f in self._futures]
+        except BaseException:  # Ctrl-C while waiting: stop everything before unwinding
+            self.abort()
+            raise
         finally:
-            self._pool.shutdown(wait=True)
+            self._pool.shutdown(wait=not self._aborted.is_set())
             while not self._zygotes.empty():
                 zygote = self._zygotes.get()
                 if zygote is not None:
