@@ -9,15 +9,22 @@ import tomllib
 from pathlib import PurePosixPath
 from typing import Any, Iterator
 
+from sovstack import resolve
 from sovstack.checks.walk import EMPTY, all_dicts, code_lines, value_texts
 from sovstack.collect import detect
 from sovstack.collect.document import Document
 from sovstack.facts import Channel, Origin, Workspace, extractor
-from sovstack import resolve
 from sovstack.rules import channels as kb
 from sovstack.rules import messengers
 
 REF_RE = re.compile(r"\{\{|\$\{?[A-Za-z_]|\bvar\.|\blocal\.")
+# A value can only address a messenger when it is (or builds) a URL, a host or an HTTP call: resolving the
+# rest (names, paths, sizes) would cost time and find nothing.
+WORTH_RESOLVING_RE = re.compile(r"://|/bot|^\s*[\"']?(\{\{[^}]*\}\}|\$\{?\w+\}?)[\"']?\s*$|\b(curl|wget|http|https|url|uri|"
+                                r"host|endpoint|webhook|hook|notify|api)\b", re.I)
+LITERAL_HOST_RE = re.compile(r"://[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+ADDRESS_WORDS = {"url", "uri", "host", "hostname", "endpoint", "webhook", "hook", "address", "server", "api", "domain", "fqdn"}
+SECRET_WORDS = {"token", "password", "passwd", "pass", "secret", "key", "chat", "id", "user", "username", "login"}
 JINJA_EXPR_RE = re.compile(r"\{\{[^{}]{1,200}\}\}")
 FLAG_RE = re.compile(r"--(?P<flag>[a-z][a-z0-9-]+)(?:[= ](?P<value>\S+))?")
 REQ_RE = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
@@ -46,6 +53,8 @@ def text_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
             yield _ch("telegram", at, "bot-api-path", "Telegram Bot API call path /bot<token>/<method>", doc, endpoint=path)
         for plain in kb.decoded(text):
             for mid, how, what in _in_value(plain):
+                if what in text:  # visible as written: reported by the plain checks
+                    continue
                 yield _ch(mid, line, f"encoded-{how}", f"encoded {what[:60]}", doc, endpoint=what)
         mid = kb.http_call_to_messenger(text) if "$" in text or "{{" in text else None
         if mid:
@@ -61,12 +70,23 @@ def resolved_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
     """Messenger endpoints and router URLs a templated value resolves to (group_vars, defaults, .env, systemd
     EnvironmentFile, Helm values), with the chain of places the value came from."""
     for line, end, text in value_texts(doc, skip_blocklists=True):
-        if not REF_RE.search(text) or len(text) > 4096:
-            continue
+        if not REF_RE.search(text) or len(text) > 4096 or not _worth_resolving(text) or next(_in_value(text), None):
+            continue  # nothing to resolve, nothing that can address a service, or already a channel as written
         for value, chain in _candidates(text, doc):
             for mid, how, what in _in_value(value):
                 yield Channel(service=mid, line=line, how=f"resolved-{how}", endpoint=what,
                               chain=chain + [Origin(doc.rel, line, "used here")])
+
+
+def _worth_resolving(text: str) -> bool:
+    """Whether resolving can change where a value sends: a URL whose host is not written out, a reference to a
+    variable that may hold an address (not a token, password or chat id), or an HTTP call."""
+    if not WORTH_RESOLVING_RE.search(text):
+        return False
+    if LITERAL_HOST_RE.search(text) and not re.search(r"://[^/\s]*(\{\{|\$)", text):
+        return False  # the host is written out: a resolved token or chat id does not move it
+    names = [w for ref in messengers.variable_refs(text) for w in messengers.words(ref)]
+    return not names or bool(set(names) & ADDRESS_WORDS) or not set(names) & SECRET_WORDS
 
 
 def _candidates(text: str, doc: Document) -> Iterator[tuple[str, list[Origin]]]:
@@ -137,7 +157,7 @@ def flag_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
                 yield _ch(mid, doc.find_line(m.group(0)[:30], line, end) or line, "flag", f"--{m.group('flag')}", doc)
 
 
-@extractor("yaml", "json", "kubernetes", "compose", "ansible", "template")
+@extractor("yaml", "json", "kubernetes", "compose", "ansible", "template", "terraform")
 def structured_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
     """CI `uses:`, images, operator resources, Argo CD services, Robusta sinks and flow nodes in parsed data."""
     if not doc.structured:
@@ -159,6 +179,8 @@ def _uses(doc: Document, d: dict) -> Iterator[Channel]:
 
 def _image(doc: Document, d: dict) -> Iterator[Channel]:
     image = d.get("image")
+    if isinstance(image, list) and len(image) == 1:  # HCL attributes may come as one-element lists
+        image = image[0]
     if isinstance(image, dict):
         image = image.get("name") or (f"{image.get('repository')}" if image.get("repository") else None)
     mid = kb.notifier_image(image) if isinstance(image, str) else None
@@ -315,6 +337,19 @@ def _imports(doc: Document, lang: str) -> Iterator[tuple[str, str, int]]:
             yield "npm", m.group("m"), n
         elif lang == "go" and (m := GO_IMPORT_RE.match(line)):
             yield "go", m.group("m"), n
+
+
+@extractor("config", "shell", "template")
+def from_images(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """Dockerfile/Containerfile base images of known notifier bots."""
+    name = PurePosixPath(doc.rel).name.lower()
+    if not (name.startswith(("dockerfile", "containerfile")) or name.endswith(".dockerfile")):
+        return
+    for n, line in code_lines(doc):
+        m = re.match(r"^\s*FROM\s+(?:--\S+\s+)*(?P<image>\S+)", line, re.I)
+        mid = kb.notifier_image(m.group("image")) if m else None
+        if mid:
+            yield _ch(mid, n, "image", f"notifier image {m.group('image')}", doc, resource=f"image.{m.group('image')}")
 
 
 @extractor("config")

@@ -136,6 +136,7 @@ def denies(line: str) -> bool:
     return any(p.search(line) for p in _deny_lines())
 
 
+@lru_cache(maxsize=4096)
 def is_blocklist_key(key: str) -> bool:
     """A key that names a deny-list: a deny word and a list noun (egress_guard_deny_hosts) or a whole deny key."""
     bl = data()["blocklists"]
