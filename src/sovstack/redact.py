@@ -66,8 +66,10 @@ CREDENTIAL_ENDINGS = ("token", "secret", "password", "passwd", "apikey", "signat
 REFERENCE_ENDINGS = frozenset({"file", "path", "name", "type", "ref", "length", "size", "ttl", "mode", "format",
                                "env", "var", "method", "source", "provider", "version", "policy", "rotation"})
 _NAME_PARTS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-# Long random-looking path segments: mixed letters and digits, or a UUID, or anything after a hook/bot word.
-_TOKENISH = re.compile(r"^(?=[A-Za-z0-9_@.=-]{16,}$)(?=.*[0-9])(?=.*[A-Za-z]).*$|^[0-9a-fA-F-]{32,36}$")
+# Long random-looking strings: hex of 32+ (UUIDs, hook ids) or letters and digits mixed at random (keys).
+_HEX = re.compile(r"^[0-9a-fA-F-]{32,}$")
+_KEYLIKE = re.compile(r"^[A-Za-z0-9_@.=%+-]{16,}$")
+_CLASS = re.compile(r"[0-9]+|[a-z]+|[A-Z]+")
 _HOOK_WORDS = frozenset({"hook", "hooks", "webhook", "webhooks", "webhookb2", "services", "workflows",
                          "triggers", "bot", "bots", "robot"})
 
@@ -108,6 +110,18 @@ def _mask_token(token: str) -> str:
     return (head + "-" + MASK) if "-" in token and len(head) <= 5 else MASK
 
 
+def _looks_random(value: str) -> bool:
+    """A key, not a name: words and dates change between digits and letters rarely (cons_doc_LAW_61798), random
+    keys every few characters."""
+    if _HEX.match(value):
+        return True
+    if not _KEYLIKE.match(value):
+        return False
+    runs = _CLASS.findall(value)
+    alnum = sum(len(r) for r in runs)
+    return any(r[0].isdigit() for r in runs) and any(r[0].isalpha() for r in runs) and len(runs) >= max(6, 0.4 * alnum)
+
+
 def _is_word(segment: str) -> bool:
     """A path word or a host name (services, webhookb2, hooks.slack.com), not an id or a key."""
     lower = segment.lower()
@@ -119,7 +133,7 @@ def _userinfo(m: re.Match[str]) -> str:
     user, pw = m.group("user"), m.group("pw")
     if pw is not None:
         return f"{m.group('pre')}{user}:{MASK}@"
-    return f"{m.group('pre')}{MASK if _TOKENISH.match(user) or len(user) >= 20 else user}@"
+    return f"{m.group('pre')}{MASK if _looks_random(user) or len(user) >= 20 else user}@"
 
 
 def _url(url: str) -> str:
@@ -129,7 +143,7 @@ def _url(url: str) -> str:
     segments = path.split("/")
     after_hook = False
     for i, seg in enumerate(segments[1:], start=1):
-        if seg and (_TOKENISH.match(seg) or (after_hook and len(seg) >= 8 and not seg.isalpha())):
+        if seg and (_looks_random(seg) or (after_hook and len(seg) >= 8 and not seg.isalpha())):
             segments[i] = MASK
         after_hook = after_hook or seg.lower() in _HOOK_WORDS
     params = [_masked_param(p) for p in query.split("&")] if query else []
@@ -139,7 +153,7 @@ def _url(url: str) -> str:
 def _masked_param(param: str) -> str:
     """Any query value that looks random is masked whatever its name (Pushover's user=, a signed URL's nonce)."""
     name, eq, value = param.partition("=")
-    return f"{name}={MASK}" if eq and _TOKENISH.match(value) else param
+    return f"{name}={MASK}" if eq and _looks_random(value) else param
 
 
 def _xml_element(m: re.Match[str]) -> str:

@@ -185,3 +185,9 @@ def token_patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 def label(mid: str) -> str:
     return f"{messenger_name(mid)}{' (Roskomnadzor list)' if is_rkn_listed(mid) else ''}"
+
+
+def find_tokens(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    for mid, rx in token_patterns():
+        for m in rx.finditer(text):
+            yield mid, m
