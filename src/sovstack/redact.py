@@ -25,16 +25,19 @@ USERINFO = re.compile(
 URL = re.compile(r"(?i)(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,30}://[^\s\"'<>`\\|]{1,4096}")
 # name <sep> value: YAML, JSON, env, shell, query strings, HTTP headers, CLI flags. Only names holding a credential
 # word match at all (the full decision is _is_credential); the value is read only after the name qualifies.
+_SCHEMES = r"(?i:bearer|basic|digest|token|bot|oauth|apikey|api-key|ssws|negotiate|aws4-hmac-sha256)"
 _WORD = r"(?i:token|secret|pass|pwd|key|sig|auth|credential|cookie|session)"
 ASSIGNMENT = re.compile(
     rf"(?<![\w.$-])(?:(?P<name>[A-Za-z_]?[\w.-]{{0,60}}?{_WORD}[\w.-]{{0,60}})"
-    r"(?P<sep>[\"']?[ \t]{0,8}(?:(?P<colon>:)|=>|=)[ \t]{0,8})"
+    r"(?P<sep>\\?[\"']?[ \t]{0,8}(?:(?P<colon>:)|=>|=)[ \t]{0,8})"
     rf"|(?P<flag>--?[A-Za-z]?[\w-]{{0,60}}?{_WORD}[\w-]{{0,60}})(?P<fsep>[ \t]{{1,4}}|=)"
-    r"|(?P<hdr>(?i:proxy-)?(?i:authorization))(?P<hsep>[\"']?[ \t]{1,8})(?=[\"']?(?i:bearer|basic|token)[ \t]))"
+    r"|(?P<hdr>(?i:proxy-)?(?i:authorization))(?P<hsep>\\?[\"']?[ \t]{1,8})(?=\\?[\"']?"
+    rf"{_SCHEMES}[ \t]))"
 )
 VALUE = re.compile(
-    r"(?P<scheme>(?i:bearer|basic|digest|token|bot|oauth|apikey|api-key|ssws|negotiate|aws4-hmac-sha256)[ \t]{1,8})?"
-    r"(?P<val>\$\{[^}\s]{1,256}\}|\"(?:[^\"\\\n]|\\.){0,4096}\"?|'[^'\n]{0,4096}'?|[^\s\"'`,}{\]\[<>&]{1,4096})"
+    rf"(?P<scheme>{_SCHEMES}[ \t]{{1,8}})?"
+    r"(?P<val>\$\{[^}\s]{1,256}\}|\\[\"'](?:[^\"'\\\n]|\\[^\"'\n]){0,4096}(?:\\[\"'])?"
+    r"|\"(?:[^\"\\\n]|\\.){0,4096}\"?|'[^'\n]{0,4096}'?|[^\s\"'`,}{\]\[<>&]{1,4096})"
 )
 COLON_VALUE = re.compile(VALUE.pattern.replace("<>&]", "<>]"))
 # <password>…</password>, <authToken>…</authToken> (XML configs: Jenkins, Maven settings, .NET).
@@ -50,8 +53,7 @@ PREFIXED = re.compile(
     r"(?<![\w-])(?P<pre>ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xapp-|xox[abposre]-|AKIA|ASIA)"
     r"(?P<tok>[A-Za-z0-9_-]{12,255})(?![\w-])"
 )
-AUTH_SCHEME = re.compile(r"(?i)(?P<scheme>bearer|basic|digest|token|bot|oauth|apikey|api-key|ssws|negotiate|"
-                         r"aws4-hmac-sha256)[ \t]{1,8}")
+AUTH_SCHEME = re.compile(rf"(?P<scheme>{_SCHEMES})[ \t]{{1,8}}")
 TEMPLATE_VALUE = re.compile(r"^(\{\{.*\}\}|\$\{?[A-Za-z_][\w.]*\}?|%[A-Za-z_]\w*%|<[^>]*>|!vault\b.*|\*{3,})$")
 PLAIN_VALUES = {"true", "false", "null", "none", "yes", "no", "~", "|", ">", "|-", ">-", "''", '""'}
 
@@ -78,11 +80,11 @@ def redact(text: str | None) -> str | None:
     """The text with every credential it holds replaced by ****, keeping host, path shape and names."""
     if not text:
         return text
+    text = PREFIXED.sub(lambda m: m.group("pre") + MASK, text)
     text = _catalogue_tokens(text)
     text = USERINFO.sub(_userinfo, text)
     text = URL.sub(lambda m: _url(m.group(0)), text)
     text = BOT_TOKEN.sub(lambda m: m.group("pre") + MASK, text)
-    text = PREFIXED.sub(lambda m: m.group("pre") + MASK, text)
     text = CURL_USER.sub(lambda m: m.group("pre") + MASK, text)
     text = BEARER.sub(lambda m: m.group("pre") + MASK, text)
     text = XML_ELEMENT.sub(_xml_element, text)
@@ -97,7 +99,8 @@ def _catalogue_tokens(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _catalogue_patterns() -> list[re.Pattern[str]]:
-    return [rx for _mid, rx in messengers.token_patterns()]
+    """The catalogue's shapes, each run on to the end of its token: a key with an extra '_' is masked whole."""
+    return [re.compile(f"(?:{rx.pattern})[A-Za-z0-9_-]{{0,256}}") for _mid, rx in messengers.token_patterns()]
 
 
 def _mask_token(token: str) -> str:
@@ -183,9 +186,9 @@ def _assignments(text: str) -> str:
 def _masked_value(v: re.Match[str]) -> str:
     """The value with its quotes and authorization scheme kept, the rest masked (templates and booleans kept)."""
     scheme, val = v.group("scheme") or "", v.group("val")
-    quote = val[0] if val[0] in "\"'" else ""
-    closed = bool(quote) and len(val) > 1 and val.endswith(quote)
-    inner = val[len(quote):len(val) - closed]
+    quote = next((q for q in ('\\"', "\\'", '"', "'") if val.startswith(q)), "")
+    closed = bool(quote) and len(val) >= 2 * len(quote) and val.endswith(quote)
+    inner = val[len(quote):len(val) - len(quote) * closed]
     return f"{scheme}{quote}{_mask_value(inner)}{quote if closed else ''}"
 
 
