@@ -113,3 +113,10 @@ def test_a_target_that_is_no_pattern_is_named(sovstack, tree):
     write(tree, waiver(id="W-BAD", target="deploy\\"))
     code, out, err = sovstack("check", tree, "--today", TODAY)
     assert code == 2 and "W-BAD" in err and "pattern" in err
+
+
+def test_the_example_waiver_file_is_valid(root, catalogue):
+    from sovstack.waivers import load
+
+    waivers = load(root / "examples/waivers.example.yaml", catalogue, dt.date(2026, 12, 1))
+    assert waivers and all(w.owner != w.approved_by for w in waivers)
