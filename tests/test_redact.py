@@ -122,3 +122,14 @@ def test_models_are_masked_in_every_string_field():
     assert TG not in masked.model_dump_json() and masked.status is Status.FAILED and masked.file == "a.yml"
     r = InputRecord(path="b.yml", kind="yaml", status=InputStatus.ERROR, error=f"bad line: password: {RAND}")
     assert RAND not in redact_model(r).model_dump_json()
+
+
+def test_every_catalogue_shape_trips_the_catalogue_pass():
+    """The catalogue pass runs only on text holding one of its gate strings: a new shape in messengers.yaml
+    needs one of them in its pattern (or a new gate), or its tokens would pass unmasked."""
+    from sovstack.redact import CATALOGUE_GATE
+    from sovstack.rules import messengers
+
+    for mid, rx in messengers.token_patterns():
+        literal = rx.pattern.replace("\\", "").lower()
+        assert any(g in literal for g in CATALOGUE_GATE), (mid, rx.pattern)

@@ -78,17 +78,48 @@ _HOOK_WORDS = frozenset({"hook", "hooks", "webhook", "webhooks", "webhookb2", "s
 
 def redact(text: str | None) -> str | None:
     """The text with every credential it holds replaced by ****, keeping host, path shape and names."""
-    if not text:
-        return text
-    text = PREFIXED.sub(lambda m: m.group("pre") + MASK, text)
-    text = _catalogue_tokens(text)
-    text = USERINFO.sub(_userinfo, text)
-    text = URL.sub(lambda m: _url(m.group(0)), text)
-    text = BOT_TOKEN.sub(lambda m: m.group("pre") + MASK, text)
-    text = CURL_USER.sub(lambda m: m.group("pre") + MASK, text)
-    text = BEARER.sub(lambda m: m.group("pre") + MASK, text)
-    text = XML_ELEMENT.sub(_xml_element, text)
-    return _assignments(text)
+    if not text or not _triggered(text.lower()):
+        return text  # most strings a result holds (ids, paths, legal references) have no credential's marks
+    return _redact(text) if len(text) > 4096 else _redact_cached(text)
+
+
+@lru_cache(maxsize=16384)
+def _redact_cached(text: str) -> str:
+    return _redact(text)
+
+
+def _keep_pre(m: re.Match[str]) -> str:
+    return m.group("pre") + MASK
+
+
+# Each pass with the plain substrings (of the lower-cased text) without which it cannot match: most passes are
+# skipped on most strings. A test checks every catalogue shape trips the catalogue pass's gate.
+CATALOGUE_GATE = (":", "xox", "hook")
+PASSES: tuple[tuple[tuple[str, ...], Callable[[str], str]], ...] = (
+    (("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "xapp-", "akia", "asia"),
+     lambda t: PREFIXED.sub(_keep_pre, t)),
+    (CATALOGUE_GATE, lambda t: _catalogue_tokens(t)),
+    (("@",), lambda t: USERINFO.sub(_userinfo, t)),
+    (("://",), lambda t: URL.sub(lambda m: _url(m.group(0)), t)),
+    ((":",), lambda t: BOT_TOKEN.sub(_keep_pre, t)),
+    (("-u", "--user"), lambda t: CURL_USER.sub(_keep_pre, t)),
+    (("bearer",), lambda t: BEARER.sub(_keep_pre, t)),
+    (("<",), lambda t: XML_ELEMENT.sub(_xml_element, t)),
+    (("token", "secret", "pass", "pwd", "key", "sig", "auth", "credential", "cookie", "session"),
+     lambda t: _assignments(t)),
+)
+
+
+def _triggered(low: str) -> bool:
+    return any(g in low for gate, _apply in PASSES for g in gate)
+
+
+def _redact(text: str) -> str:
+    for gate, apply in PASSES:
+        low = text.lower()
+        if any(g in low for g in gate):
+            text = apply(text)
+    return text
 
 
 def _catalogue_tokens(text: str) -> str:
@@ -217,6 +248,11 @@ def _mask_value(value: str) -> str:
 M = TypeVar("M", bound=BaseModel)
 
 
+# Fields whose values come from the catalogue or the tool, never from a scanned file.
+TOOL_FIELDS = frozenset({"policy_id", "category", "status", "severity", "legal_basis", "kind", "schema_version",
+                         "sha256", "started_at", "recorded_at", "identity", "region", "tool"})
+
+
 def redact_model(model: M) -> M:
     """A copy of a pydantic model (a Result, a Finding) with every string in it masked."""
     return type(model).model_validate(_walk(model.model_dump(mode="python"), redact))
@@ -226,7 +262,7 @@ def _walk(value: Any, fn: Callable[[str], str | None]) -> Any:
     if isinstance(value, str):
         return fn(value)
     if isinstance(value, dict):
-        return {k: _walk(v, fn) for k, v in value.items()}
+        return {k: v if k in TOOL_FIELDS else _walk(v, fn) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(_walk(v, fn) for v in value)
     return value
