@@ -23,7 +23,8 @@ CASES = [
      "hooks.slack.com/services/"),
     ("https://discord.com/api/webhooks/123456789012345678/Zx9_aB3-cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5",
      "Zx9_aB3-cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5", "discord.com/api/webhooks/"),
-    (f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={KEY}", KEY, "qyapi.weixin.qq.com/cgi-bin/webhook/send?key="),
+    (f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={KEY}", KEY,
+     "qyapi.weixin.qq.com/cgi-bin/webhook/send?key="),
     ("https://chat.googleapis.com/v1/spaces/AAAAxyz/messages?token=Tk_abc123DEF456&key=AIzaSyDdI0hCZtE6vySjMm",
      "AIzaSyDdI0hCZtE6vySjMm", "messages?token=****&key="),
     ("https://chat.googleapis.com/v1/spaces/AAAAxyz/messages?token=Tk_abc123DEF456&key=AIzaSyDdI0hCZtE6vySjMm",
@@ -35,8 +36,9 @@ CASES = [
     (f"https://api.pushover.net/1/messages.json?token={RAND}&user=uB7kM2pQ9rT4vX6zA1cE3gJ5lN8", RAND, "token="),
     ("https://api.pushover.net/1/messages.json?token=x&user=uB7kM2pQ9rT4vX6zA1cE3gJ5lN8",
      "uB7kM2pQ9rT4vX6zA1cE3gJ5lN8", "user="),
-    ("https://contoso.webhook.office.com/webhookb2/" + KEY + "@" + KEY + "/IncomingWebhook/0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d/"
-     + KEY, "0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d", "contoso.webhook.office.com/webhookb2/"),
+    ("https://contoso.webhook.office.com/webhookb2/" + KEY + "@" + KEY
+     + "/IncomingWebhook/0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d/" + KEY, "0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d",
+     "contoso.webhook.office.com/webhookb2/"),
     (f"MAX_BOT_TOKEN={RAND}", RAND, "MAX_BOT_TOKEN="),
     (f"https://platform-api.max.ru/messages?access_token={RAND}", RAND, "platform-api.max.ru/messages?access_token="),
     (f"Authorization: {RAND}", RAND, "Authorization: "),

@@ -14,7 +14,6 @@ from sovstack.rules import messengers
 MASK = "****"
 # Every quantifier below is bounded and every pattern that can start anywhere is anchored by a look-behind, so a
 # megabyte line costs one pass, never a pass per position (an unbounded `[\w.-]*token` once hung on long lines).
-_VAL = 4096
 
 # scheme://user:password@host, scheme://token@host. The password may hold an unencoded '@': the last one wins.
 USERINFO = re.compile(
@@ -41,7 +40,8 @@ VALUE = re.compile(
 )
 COLON_VALUE = re.compile(VALUE.pattern.replace("<>&]", "<>]"))
 # <password>…</password>, <authToken>…</authToken> (XML configs: Jenkins, Maven settings, .NET).
-XML_ELEMENT = re.compile(rf"<(?P<tag>[\w:.-]{{0,60}}?{_WORD}[\w:.-]{{0,60}})(?P<attrs>[^<>]{{0,256}})>(?P<val>[^<]{{1,4096}})</")
+XML_ELEMENT = re.compile(
+    rf"<(?P<tag>[\w:.-]{{0,60}}?{_WORD}[\w:.-]{{0,60}})(?P<attrs>[^<>]{{0,256}})>(?P<val>[^<]{{1,4096}})</")
 # `Bearer <token>` wherever it is written (curl -H, nginx proxy_set_header, a script).
 BEARER = re.compile(r"(?i)(?<![\w-])(?P<pre>bearer[ \t]{1,8})(?P<tok>[A-Za-z0-9._~+/=:-]{6,4096})")
 # curl -u user:password
@@ -64,9 +64,12 @@ CREDENTIAL_PARTS = frozenset({
     "credential", "credentials", "auth", "authorization", "authtoken", "cookie", "session", "sessionid", "privatekey",
 })
 CREDENTIAL_ENDINGS = ("token", "secret", "password", "passwd", "apikey", "signature", "privatekey", "accesskey")
-# A last part naming where the secret is, not the secret itself.
+# A last part naming where the secret is or how it is used, not the secret itself (a URL under such a name is
+# still masked by the URL pass).
 REFERENCE_ENDINGS = frozenset({"file", "path", "name", "type", "ref", "length", "size", "ttl", "mode", "format",
-                               "env", "var", "method", "source", "provider", "version", "policy", "rotation"})
+                               "env", "var", "method", "source", "provider", "version", "policy", "rotation", "url",
+                               "uri", "endpoint", "host", "port", "user", "username", "timeout", "lifetime", "expiry",
+                               "expires", "enabled", "count"})
 _NAME_PARTS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # Long random-looking strings: hex of 32+ (UUIDs, hook ids) or letters and digits mixed at random (keys).
 _HEX = re.compile(r"^[0-9a-fA-F-]{32,}$")

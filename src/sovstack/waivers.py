@@ -135,7 +135,8 @@ def _self_approved(w: Waiver) -> str | None:
 # four of all) takes in the whole tree, however it is spelt ("*", "**/*", "/", "?*", "[!.]*", "*/", "/**"...).
 TOP_PROBES = ("site.yml", "main.tf", "Pulumi.dev.yaml", ".env", "Dockerfile", "values.json", "README", "x.conf")
 NESTED_PROBES = ("deploy/site.yml", "infra/modules/net/main.tf", "a/b/c/d/e/f/values.yaml", ".github/workflows/ci.yml",
-                 "charts/app.tgz!/templates/deployment.yaml", "Roles/Notify/Tasks/Main.yml", "папка/файл конфиг.env",
+                 "charts/app.tgz!/templates/deployment.yaml", "Roles/Notify/Tasks/Main.yml",
+                 "папка/файл конфиг.env",
                  "monitoring/alertmanager/alertmanager.yml", "x/Makefile", "stacks/prod/Pulumi.prod.yaml",
                  "docker/compose.override.json", "etc/nginx/conf.d/default.conf")
 RESOURCE_PROBES = ("aws_s3_bucket.data", "notify telegram", "module.net.yandex_vpc_network.main[0]", "Send alert",

@@ -84,10 +84,13 @@ def _tree(tmp_path, rng):
     (tree / "deploy").mkdir(parents=True)
     (tree / "deploy" / "notify.yml").write_text(
         "- hosts: all\n  tasks:\n"
-        f"    - name: Notify\n      ansible.builtin.uri:\n        url: https://api.telegram.org/bot123456789:{s['tg']}/sendMessage\n"
+        "    - name: Notify\n      ansible.builtin.uri:\n"
+        f"        url: https://api.telegram.org/bot123456789:{s['tg']}/sendMessage\n"
         f"        headers:\n          Authorization: \"Bearer {s['bearer']}\"\n"
-        f"    - name: WeCom\n      ansible.builtin.uri:\n        url: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={s['wecom']}\n"
-        f"    - name: Chat\n      ansible.builtin.uri:\n        url: \"https://chat.googleapis.com/v1/spaces/AAAA/messages?key={s['gkey']}&token={s['gtoken']}\"\n")
+        "    - name: WeCom\n      ansible.builtin.uri:\n"
+        f"        url: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={s['wecom']}\n"
+        "    - name: Chat\n      ansible.builtin.uri:\n"
+        f"        url: \"https://chat.googleapis.com/v1/spaces/AAAA/messages?key={s['gkey']}&token={s['gtoken']}\"\n")
     (tree / "alert.sh").write_text(
         "#!/bin/sh\n"
         f"curl -fsS -H 'Authorization: Basic {s['basic']}' https://hooks.slack.com/services/T1/B2/{s['slack']}\n"
