@@ -83,6 +83,7 @@ def test_secret_masked_context_kept(text, secret, kept):
     "key: app.kubernetes.io/name", "password_file: /run/secrets/db", "Telegram bot token in bot.env line 3",
     "https://www.consultant.ru/document/cons_doc_LAW_61798/", "image: registry.example.ru/app:v1.2.3-build20240115",
     "https://max.ru/docs/release-2024-01-15-final", "author: Ivan Petrov", "token=****",
+    "auth_url: https://keystone.example.ru/v3", "session_timeout: 30", "smtp_auth_username: alerts",
 ])
 def test_not_a_secret_left_as_written(text):
     assert redact(text) == text
