@@ -46,11 +46,19 @@ class Bundles:
 
     def __init__(self, tmp: Path, catalogue):
         self.tmp, self.catalogue = tmp, catalogue
+        self.made: dict[tuple, bytes] = {}  # the same bundle for both databases: made once (~1 s each)
 
-    def make(self, res: Result, key: signing.Key | None, when: dt.datetime | None = None, name: str = "") -> Path:
-        path = self.tmp / (name or f"bundle-{next(_names)}.tar.gz")
-        bundle.create(path, res, self.catalogue, lang="ru", roots=[self.tmp], extra={}, key=key, command=None)
-        return self.restamp(path, when, key) if when else path
+    def make(self, res: Result, key: signing.Key | None, when: dt.datetime | None = None) -> Path:
+        """A fresh copy (tests may tamper with it) of the bundle for this result, key and time."""
+        label = (res.model_dump_json(), key.key_id if key else None, when)
+        path = self.tmp / f"bundle-{next(_names)}.tar.gz"
+        if label not in self.made:
+            bundle.create(path, res, self.catalogue, lang="ru", roots=[self.tmp], extra={}, key=key, command=None)
+            if when:
+                self.restamp(path, when, key)
+            self.made[label] = path.read_bytes()
+        path.write_bytes(self.made[label])
+        return path
 
     def restamp(self, path: Path, when: dt.datetime, key: signing.Key | None) -> Path:
         members = archive.read(path)

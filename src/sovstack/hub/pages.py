@@ -35,10 +35,10 @@ def lang_of(request: Request) -> str:
     return lang if lang in LANGS else "ru"
 
 
-def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
     lang = lang_of(request)
     text = {key: value[lang] for key, value in strings().items()}
-    response = templates.TemplateResponse(request, name, {"t": text, "lang": lang, **context}, status_code=status)
+    response = templates.TemplateResponse(request, name, {"t": text, "lang": lang, **context}, status_code=code)
     if request.query_params.get("lang") in LANGS:
         response.set_cookie("hub_lang", lang, samesite="strict", httponly=True)
     return response
@@ -64,7 +64,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
           session: Session = Depends(database)) -> Response:
     if not auth.csrf_ok(request.cookies.get(LOGIN_CSRF, ""), csrf):
         auth.audit(session, f"user:{username}", "login", "/login", "csrf-refused", address=address(request))
-        return render(request, "login.html", status=403, csrf="", error="csrf")
+        return render(request, "login.html", code=403, csrf="", error="csrf")
     user = auth.authenticate(session, username, password)
     auth.audit(session, f"user:{username}", "login", "/login", "ok" if user else "refused", address=address(request))
     if user is None:
