@@ -4,12 +4,13 @@ on loopback, and `bundle push` retrying until the hub is up."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import socket
 import subprocess
 import sys
 import time
+
+from sovstack.cli import app
 
 from conftest import finding, result
 
@@ -65,11 +66,14 @@ def test_serve_and_push_with_retries(sovstack, bundles, keys, tmp_path):
         serve.wait(timeout=20)
 
 
-def test_user_add_hashes_the_password(sovstack, tmp_path, monkeypatch):
+def test_user_add_hashes_the_password(sovstack, tmp_path):
     url = f"sqlite:///{tmp_path / 'hub.db'}"
-    monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough password\n"))
-    code, _, err = sovstack("hub", "user", "add", "inspector", "--password-stdin", "--database", url)
-    assert code == 0, err
+    done = sovstack.runner.invoke(app, ["hub", "user", "add", "inspector", "--password-stdin", "--database", url],
+                                  input="a long enough password\n")
+    assert done.exit_code == 0, done.stderr
+    short = sovstack.runner.invoke(app, ["hub", "user", "add", "x", "--password-stdin", "--database", url],
+                                   input="short\n")
+    assert short.exit_code == 2 and "at least 12 characters" in short.stderr
     from sovstack.hub import db
     from sovstack.hub.models import User
 
