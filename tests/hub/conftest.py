@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from sovstack import bundle
-from sovstack.bundle import archive, signing
-from sovstack.bundle.manifest import canonical
+from sovstack.bundle import signing
 from sovstack.hub import app as hub_app
-from sovstack.hub import regions, throwaway
+from sovstack.hub import regions, synthetic, throwaway
 from sovstack.hub.auth import Role, add_user
 from sovstack.models import Finding, InputRecord, Result, Summary, ToolInfo, WaiverRef
 
@@ -55,19 +53,9 @@ class Bundles:
         if label not in self.made:
             bundle.create(path, res, self.catalogue, lang="ru", roots=[self.tmp], extra={}, key=key, command=None)
             if when:
-                self.restamp(path, when, key)
+                synthetic.restamp(path, when, key)
             self.made[label] = path.read_bytes()
         path.write_bytes(self.made[label])
-        return path
-
-    def restamp(self, path: Path, when: dt.datetime, key: signing.Key | None) -> Path:
-        members = archive.read(path)
-        doc = json.loads(members[bundle.MANIFEST])
-        doc["created_at"] = when.isoformat(timespec="seconds")
-        members[bundle.MANIFEST] = canonical(doc)
-        if key is not None:
-            members[bundle.SIGNATURE] = canonical(signing.sign(key, members[bundle.MANIFEST]))
-        archive.write(path, members, when.timestamp())
         return path
 
 
