@@ -57,7 +57,7 @@ def free_port() -> int:
 
 def start_hub(database: str, port: int, workers: int = 1, log: Path | None = None) -> subprocess.Popen:
     proc = subprocess.Popen([SOVSTACK, "hub", "serve", "--database", database, "--listen", f"127.0.0.1:{port}",
-                             "--workers", str(workers)], stdout=subprocess.DEVNULL,
+                             "--workers", str(workers)], stdout=subprocess.DEVNULL, start_new_session=True,
                             stderr=log.open("ab") if log else subprocess.DEVNULL)
     wait_up(port)
     return proc

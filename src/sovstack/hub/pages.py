@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from sovstack.hub import auth, queries, regions, trend
 from sovstack.hub.app import SESSION_COOKIE, NotSignedIn, address, database, hub_of, signed_in
-from sovstack.hub.models import AuditEvent, FindingRow, SessionRow, Upload
+from sovstack.hub.models import AuditEvent, FindingRow, SessionRow, Upload, utcnow
+from sovstack.hub.status import region_verdict
 
 HERE = Path(__file__).parent
 LANGS = ("ru", "en")
@@ -106,8 +107,7 @@ def region_page(name: str, request: Request, session: Session = Depends(database
         raise HTTPException(404, f"no region {name!r}")
     uploads = queries.history(session, region, 365)
     latest = queries.findings(session, uploads[0].id) if uploads else []
-    status = next((r.status for r in queries.overview(session, hub_of(request).settings.stale_after)
-                   if r.name == name), "not-evaluated")
+    status = region_verdict(uploads[0] if uploads else None, utcnow(), hub_of(request).settings.stale_after)
     return render(request, "region.html", me=me, region=region, uploads=uploads, findings=latest, status=status,
                   changes=queries.changes(session, uploads), chart=trend.svg(list(reversed(uploads))),
                   upload_status=queries.upload_status)
