@@ -26,7 +26,7 @@ from sqlalchemy import func, select, text
 from hub_common import free_port, start_hub, typical_members, utcnow, wait_up
 from sovstack.bundle import signing
 from sovstack.hub import db, regions, throwaway
-from sovstack.hub.models import BundleBlob, FindingRow, Upload
+from sovstack.hub.models import BundleBlob, FindingRow, Region, Upload
 from sovstack.hub.push import push
 from sovstack.hub.synthetic import restamped_bytes
 
@@ -87,9 +87,10 @@ def push_all(base: str, keys, bundles: dict[str, list[Path]]) -> dict:
 def check_store(engine, bundles: dict[str, list[Path]], outcome: dict) -> str:
     ok = sum(1 for _, p in outcome["results"] if p.ok)
     retried = sum(p.attempts - 1 for _, p in outcome["results"])
-    wanted = {hashlib.sha256(_manifest(path)).hexdigest() for paths in bundles.values() for path in paths}
+    wanted = {(name, hashlib.sha256(_manifest(path)).hexdigest()) for name, paths in bundles.items() for path in paths}
     with engine.connect() as conn:
-        stored = set(conn.scalars(select(Upload.manifest_sha256).where(Upload.manifest_sha256.in_(wanted))))
+        stored = {tuple(row) for row in conn.execute(select(Region.name, Upload.manifest_sha256)
+                                                      .join(Region, Region.id == Upload.region_id))}
         dupes = conn.scalar(text("SELECT count(*) FROM (SELECT region_id, manifest_sha256 FROM uploads "
                                  "GROUP BY 1, 2 HAVING count(*) > 1) d"))
         no_blob = conn.scalar(select(func.count()).select_from(Upload).outerjoin(
