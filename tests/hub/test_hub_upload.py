@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from sovstack.bundle import archive
 from sovstack.hub.models import AuditEvent, BundleBlob, FindingRow, Upload
+from sovstack.models import Verdict, VerdictStatus
 
 from conftest import finding, push, result, sign_in
 
@@ -110,3 +111,11 @@ def test_every_upload_and_refusal_is_audited(hub, bundles, keys):
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "upload")).all()
     assert [(e.actor, e.outcome) for e in events] == [("region:tyumen (token)", "refused")]
     assert "wrong upload token" in events[0].detail and hub.tokens["tyumen"] not in events[0].detail
+
+
+def test_run_that_evaluated_nothing_is_never_compliant(hub, bundles, keys):
+    res = result(finding("SOV-MSG-001", "passed"))
+    res.verdict = Verdict(status=VerdictStatus.NOT_EVALUATED, exit_code=2, reason="a policy crashed")
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    answer = push(TestClient(hub), "tyumen", hub.tokens["tyumen"], bundles.make(res, keys["tyumen"][0], now))
+    assert answer.status_code == 201 and answer.json()["status"] == "not-evaluated"

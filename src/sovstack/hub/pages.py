@@ -109,7 +109,7 @@ def region_page(name: str, request: Request, session: Session = Depends(database
     latest = queries.findings(session, uploads[0].id) if uploads else []
     status = region_verdict(uploads[0] if uploads else None, utcnow(), hub_of(request).settings.stale_after)
     return render(request, "region.html", me=me, region=region, uploads=uploads, findings=latest, status=status,
-                  changes=queries.changes(session, uploads), chart=trend.svg(list(reversed(uploads))),
+                  changes=queries.changes(session, uploads), chart=trend.points(list(reversed(uploads))),
                   upload_status=queries.upload_status)
 
 

@@ -1,31 +1,36 @@
-"""A region's trend as an inline SVG (no script, no external asset): failed and waived counts per upload."""
+"""A region's trend for the inline SVG of templates/_trend.html: failed and waived counts per upload as points."""
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from dataclasses import dataclass
 
 from sovstack.hub.models import Upload
 
 WIDTH, HEIGHT, PAD = 720, 160, 24
 
 
-def svg(uploads: list[Upload]) -> Markup:
-    """Oldest first. Two polylines: failed (red) and waived (amber)."""
+@dataclass
+class Trend:
+    failed: str  # SVG polyline points
+    waived: str
+    first: str
+    last: str
+    top: int
+    width: int = WIDTH
+    height: int = HEIGHT
+    pad: int = PAD
+
+
+def points(uploads: list[Upload]) -> Trend | None:
+    """Oldest first; None without uploads."""
     if not uploads:
-        return Markup("")
+        return None
     top = max(max(u.failed, u.waived) for u in uploads) or 1
     step = (WIDTH - 2 * PAD) / max(len(uploads) - 1, 1)
 
-    def points(attr: str) -> str:
+    def line(attr: str) -> str:
         return " ".join(f"{PAD + i * step:.1f},{HEIGHT - PAD - getattr(u, attr) * (HEIGHT - 2 * PAD) / top:.1f}"
                         for i, u in enumerate(uploads))
 
-    first, last = uploads[0].created_at.date(), uploads[-1].created_at.date()
-    return Markup(
-        f'<svg class="trend" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="trend">'
-        f'<line class="axis" x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}"/>'
-        f'<polyline class="failed" fill="none" points="{points("failed")}"/>'
-        f'<polyline class="waived" fill="none" points="{points("waived")}"/>'
-        f'<text x="{PAD}" y="{HEIGHT - 4}">{first}</text>'
-        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 4}" text-anchor="end">{last}</text>'
-        f'<text x="{PAD}" y="14">{top}</text></svg>')
+    return Trend(line("failed"), line("waived"), str(uploads[0].created_at.date()),
+                 str(uploads[-1].created_at.date()), top)

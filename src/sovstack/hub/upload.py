@@ -148,7 +148,7 @@ def _build(region: Region, data: bytes, filename: str, members: dict[str, bytes]
            created: dt.datetime, result: dict[str, Any], catalogue: Catalogue) -> Upload:
     findings = [f for f in result["findings"] if isinstance(f, dict)]
     summary = result.get("summary") if isinstance(result.get("summary"), dict) else {}
-    errors = int(summary.get("errors") or 0) + len(result.get("policy_errors") or [])
+    errors = _errors(result, summary)
     sig = json.loads(members[bundle.SIGNATURE])
     return Upload(
         region_id=region.id, manifest_sha256=digest, manifest_streebog256=streebog256(members[bundle.MANIFEST]),
@@ -157,6 +157,13 @@ def _build(region: Region, data: bytes, filename: str, members: dict[str, bytes]
         failed=_count(findings, "failed"), passed=_count(findings, "passed"), waived=_count(findings, "waived"),
         errors=errors, requirements=requirement_verdicts(catalogue, findings, errors),
         findings=[_finding(f) for f in findings if f.get("status") in ("failed", "waived")])
+
+
+def _errors(result: dict[str, Any], summary: dict[str, Any]) -> int:
+    """Inputs in error and crashed policies; a run whose own verdict is "not-evaluated" counts as one at least."""
+    errors = int(summary.get("errors") or 0) + len(result.get("policy_errors") or [])
+    verdict = result.get("verdict") if isinstance(result.get("verdict"), dict) else {}
+    return max(errors, 1) if verdict.get("status") == "not-evaluated" else errors
 
 
 def _count(findings: list[dict[str, Any]], status: str) -> int:
