@@ -51,22 +51,25 @@ class Bundles:
         label = (res.model_dump_json(), key.key_id if key else None, when)
         path = self.tmp / f"bundle-{next(_names)}.tar.gz"
         if label not in self.made:
-            bundle.create(path, res, self.catalogue, lang="ru", roots=[self.tmp], extra={}, key=key, command=None)
+            self._create(path, res, key)
             if when:
                 synthetic.restamp(path, when, key)
             self.made[label] = path.read_bytes()
         path.write_bytes(self.made[label])
         return path
 
+    def _create(self, path: Path, res: Result, key: signing.Key | None) -> None:
+        """Without the PDF report (2-3 s to render; the hub does not read it): every other member is real."""
+        pdf = bundle.REPORTS.pop("reports/report.pdf")
+        try:
+            bundle.create(path, res, self.catalogue, lang="ru", roots=[self.tmp], extra={}, key=key, command=None)
+        finally:
+            bundle.REPORTS["reports/report.pdf"] = pdf
+
 
 @pytest.fixture(scope="session")
 def bundles(tmp_path_factory, catalogue) -> Bundles:
-    """Without the PDF report (2-3 s each to render; the hub does not read it): every other member is real."""
-    saved = dict(bundle.REPORTS)
-    bundle.REPORTS.pop("reports/report.pdf", None)
-    yield Bundles(tmp_path_factory.mktemp("bundles"), catalogue)
-    bundle.REPORTS.clear()
-    bundle.REPORTS.update(saved)
+    return Bundles(tmp_path_factory.mktemp("bundles"), catalogue)
 
 
 @pytest.fixture(scope="session")

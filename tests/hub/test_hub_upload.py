@@ -119,3 +119,17 @@ def test_run_that_evaluated_nothing_is_never_compliant(hub, bundles, keys):
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     answer = push(TestClient(hub), "tyumen", hub.tokens["tyumen"], bundles.make(res, keys["tyumen"][0], now))
     assert answer.status_code == 201 and answer.json()["status"] == "not-evaluated"
+
+
+def test_removed_region_cannot_upload_but_its_history_stays(hub, bundles, keys):
+    from sovstack.hub import regions
+
+    client, key = TestClient(hub), keys["tyumen"][0]
+    assert push(client, "tyumen", hub.tokens["tyumen"], bundles.make(result(), key, T0)).status_code == 201
+    with hub.state.hub.sessions() as session:
+        regions.remove(session, "tyumen")
+    later = bundles.make(result(), key, T0 + dt.timedelta(days=1))
+    assert push(client, "tyumen", hub.tokens["tyumen"], later).status_code == 404
+    sign_in(client)
+    assert "tyumen" not in {r["region"] for r in client.get("/api/v1/regions").json()}
+    assert len(client.get("/api/v1/regions/tyumen/uploads").json()) == 1
