@@ -19,7 +19,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from conftest import PASSWORD, finding, push, result
+from hub_helpers import PASSWORD, finding, push, result
 
 CHROMIUM = shutil.which("chromium")
 DRIVER = shutil.which("chromedriver")

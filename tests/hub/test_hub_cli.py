@@ -12,7 +12,7 @@ import time
 
 from sovstack.cli import app
 
-from conftest import finding, result
+from hub_helpers import finding, result
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 SOVSTACK = os.path.join(os.path.dirname(sys.executable), "sovstack")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from sovstack.hub.models import AuditEvent
 
-from conftest import finding, push, result, sign_in, waiver
+from hub_helpers import finding, push, result, sign_in, waiver
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 

@@ -11,7 +11,7 @@ from sovstack.bundle import archive
 from sovstack.hub.models import AuditEvent, BundleBlob, FindingRow, Upload
 from sovstack.models import Verdict, VerdictStatus
 
-from conftest import finding, push, result, sign_in
+from hub_helpers import finding, push, result, sign_in
 
 T0 = dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.UTC)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,10 +154,16 @@ def _build(region: Region, data: bytes, filename: str, members: dict[str, bytes]
     return Upload(
         region_id=region.id, manifest_sha256=digest, manifest_streebog256=streebog256(members[bundle.MANIFEST]),
         created_at=created, key_id=str(sig.get("key_id", region.key_id)), algorithm=region.algorithm,
-        size=len(data), filename=Path(filename).name[:200] or "bundle.tar.gz",
+        size=len(data), filename=_safe_name(filename),
         failed=_count(findings, "failed"), passed=_count(findings, "passed"), waived=_count(findings, "waived"),
         errors=errors, requirements=requirement_verdicts(catalogue, findings, errors),
         findings=[_finding(f) for f in findings if f.get("status") in ("failed", "waived")])
+
+
+def _safe_name(filename: str) -> str:
+    """The client's file name, reduced to what is safe in a Content-Disposition header."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(filename).name)[:200].lstrip(".")
+    return name or "bundle.tar.gz"
 
 
 def _errors(result: dict[str, Any], summary: dict[str, Any]) -> int:
