@@ -133,3 +133,29 @@ def test_removed_region_cannot_upload_but_its_history_stays(hub, bundles, keys):
     sign_in(client)
     assert "tyumen" not in {r["region"] for r in client.get("/api/v1/regions").json()}
     assert len(client.get("/api/v1/regions/tyumen/uploads").json()) == 1
+
+
+def test_migrations_match_the_models(hub):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from sovstack.hub.models import Base
+
+    with hub.state.hub.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_two_hub_processes_share_one_database(hub, bundles, keys, catalogue):
+    """Stateless: an upload through one app and a session opened on it are seen by another over the same database."""
+    from sovstack.hub import app as hub_app
+
+    other = hub_app.create_app(hub_app.Settings(database=str(hub.state.hub.engine.url.render_as_string(False)),
+                                                catalogue=catalogue))
+    first, second = TestClient(hub), TestClient(other)
+    path = bundles.make(result(finding("SOV-MSG-001", "failed")), keys["tyumen"][0], T0)
+    assert push(first, "tyumen", hub.tokens["tyumen"], path).status_code == 201
+    assert push(second, "tyumen", hub.tokens["tyumen"], path).status_code == 200
+    sign_in(first)
+    second.cookies = first.cookies
+    assert next(r for r in second.get("/api/v1/regions").json() if r["region"] == "tyumen")["counts"]["failed"] == 1
+    other.state.hub.engine.dispose()
