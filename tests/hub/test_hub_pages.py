@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from sovstack.hub.models import AuditEvent
+from sovstack.models import ChainLink
 
 from hub_helpers import finding, push, result, sign_in, waiver
 
@@ -19,7 +20,8 @@ def _two_uploads(hub, bundles, keys) -> TestClient:
     key, client = keys["tyumen"][0], TestClient(hub)
     soon = dt.date.today() + dt.timedelta(days=10)
     before = result(finding("SOV-MSG-001", "failed"), finding("SOV-MSG-002", "passed"))
-    after = result(finding("SOV-MSG-002", "failed", file="infra/alerts.yml", line=12),
+    chain = [ChainLink(file="group_vars/all.yml", line=3, note="notify_url = https://api.telegram.org/bot…")]
+    after = result(finding("SOV-MSG-002", "failed", file="infra/alerts.yml", line=12, chain=chain),
                    finding("SOV-MSG-001", "waived", file="roles/bot/tasks/main.yml", waiver=waiver(soon)))
     for res, when in ((before, NOW - dt.timedelta(days=1)), (after, NOW)):
         assert push(client, "tyumen", hub.tokens["tyumen"], bundles.make(res, key, when)).status_code == 201
@@ -67,6 +69,7 @@ def test_overview_region_finding_pages_in_russian_and_english(hub, bundles, keys
     failed = next(f for f in found["findings"] if f["status"] == "failed")
     page = client.get(f"/findings/{failed['id']}").text
     assert "infra/alerts.yml:12" in page and "149-FZ art. 10 part 8" in page and 'id="remediation"' in page
+    assert "group_vars/all.yml:3" in page.split('id="chain"', 1)[1]
 
 
 def test_expiring_waivers_across_regions(hub, bundles, keys):
