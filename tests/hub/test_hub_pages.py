@@ -107,3 +107,13 @@ def test_logout_needs_csrf(hub):
 def test_openapi_document_lists_the_api(hub):
     paths = TestClient(hub).get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/regions", "/api/v1/regions/{region}/bundles", "/api/v1/waivers"} <= set(paths)
+
+
+def test_repeated_wrong_passwords_lock_the_name_out(hub):
+    client = TestClient(hub)
+    for _ in range(10):
+        client.post("/login", data={"username": "auditor", "password": "guess", "csrf": "x"},
+                    cookies={"hub_login_csrf": "x"})
+    right = client.post("/login", data={"username": "auditor", "password": "correct horse battery staple",
+                                        "csrf": "x"}, cookies={"hub_login_csrf": "x"}, follow_redirects=False)
+    assert right.headers["location"] == "/login?error=locked" and "hub_session" not in client.cookies

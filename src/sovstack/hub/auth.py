@@ -10,12 +10,13 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from sovstack.hub.models import AuditEvent, SessionRow, User, utcnow
 
 SESSION_HOURS = 8
+LOCKOUT_FAILURES, LOCKOUT_MINUTES = 10, 15  # failed sign-ins of one name before it is refused for a while
 _hasher = PasswordHasher()  # argon2id with the library's current defaults (RFC 9106 low-memory profile)
 _DUMMY = _hasher.hash("sovstack-hub-timing-equaliser")
 
@@ -47,6 +48,15 @@ def authenticate(db: Session, name: str, password: str) -> User | None:
     except (VerificationError, InvalidHashError):
         return None
     return user
+
+
+def locked_out(db: Session, name: str) -> bool:
+    """Too many failed sign-ins of this name lately (counted in the audit log, so across hub processes)."""
+    since = utcnow() - dt.timedelta(minutes=LOCKOUT_MINUTES)
+    failures = db.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "login", AuditEvent.actor == f"user:{name}"[:120], AuditEvent.outcome == "refused",
+        AuditEvent.at >= since))
+    return (failures or 0) >= LOCKOUT_FAILURES
 
 
 def _digest(value: str) -> str:

@@ -66,6 +66,9 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
     if not auth.csrf_ok(request.cookies.get(LOGIN_CSRF, ""), csrf):
         auth.audit(session, f"user:{username}", "login", "/login", "csrf-refused", address=address(request))
         return render(request, "login.html", code=403, csrf="", error="csrf")
+    if auth.locked_out(session, username):
+        auth.audit(session, f"user:{username}", "login", "/login", "locked-out", address=address(request))
+        return RedirectResponse("/login?error=locked", status_code=303)
     user = auth.authenticate(session, username, password)
     auth.audit(session, f"user:{username}", "login", "/login", "ok" if user else "refused", address=address(request))
     if user is None:
