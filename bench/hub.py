@@ -83,10 +83,10 @@ def _finding_row(upload_id: int, f: dict) -> dict:
             "waiver": f.get("waiver"), "waiver_expires": None}
 
 
-def reads(base: str, requests: int) -> None:
+def reads(base: str, requests: int, days: int) -> None:
     client = sign_in(base)
     for label, path in (("GET / (overview page)", "/"), ("GET /api/v1/regions", "/api/v1/regions"),
-                        ("GET /regions/region-01 (page, 365 uploads)", "/regions/region-01"),
+                        (f"GET /regions/region-01 (page, {days} uploads)", "/regions/region-01"),
                         ("GET /api/v1/waivers", "/api/v1/waivers")):
         client.get(path)  # warm
         samples = []
@@ -151,7 +151,7 @@ def concurrent(base: str, engine, keys: dict, members: list[dict[str, bytes]], c
     print(f"  stored {stored} of {distinct} distinct valid bundles (lost {distinct - stored if stored < distinct else 0}, "
           f"stored twice {sum(1 for n in created.values() if n > 1) + _duplicates(engine)}), "
           f"unexpected answers {len(wrong)} {wrong[:3]}")
-    stats("  POST bundle under 50-way concurrency", [a[2] for a in answers])
+    stats(f"  POST bundle under {len(jobs)}-way concurrency", [a[2] for a in answers])
 
 
 def _count(engine) -> int:
@@ -198,7 +198,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             print(f"hub: {args.workers} uvicorn worker(s) on {base}")
-            reads(base, args.requests)
+            reads(base, args.requests, args.days)
             uploads(base, keys, members, args.uploads)
             concurrent(base, engine, keys, members, args.concurrent)
         finally:
