@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sovstack.hub import auth, queries, regions, upload
 from sovstack.hub.app import address, database, hub_of, signed_in
-from sovstack.hub.models import BundleBlob, FindingRow, SessionRow, Upload
+from sovstack.hub.models import BundleBlob, FindingRow, Region, SessionRow, Upload
 
 router = APIRouter(prefix="/api/v1")
 
@@ -116,7 +116,7 @@ def download(upload_id: int, session: Session = Depends(database), _: SessionRow
                              "X-Manifest-SHA256": item.manifest_sha256})
 
 
-def _region(session: Session, name: str):  # noqa: ANN202
+def _region(session: Session, name: str) -> Region:
     region = regions.find(session, name, removed=True)
     if region is None:
         raise HTTPException(404, f"no region {name!r}")

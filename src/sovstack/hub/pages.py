@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from sovstack.hub import auth, queries, regions, trend
 from sovstack.hub.app import SESSION_COOKIE, NotSignedIn, address, database, hub_of, signed_in
-from sovstack.hub.models import AuditEvent, FindingRow, SessionRow, Upload, utcnow
+from sovstack.hub.models import AuditEvent, FindingRow, Region, SessionRow, Upload, utcnow
 from sovstack.hub.status import region_verdict
 
 HERE = Path(__file__).parent
@@ -123,7 +123,7 @@ def finding_page(finding_id: int, request: Request, session: Session = Depends(d
     if finding is None:
         raise HTTPException(404, f"no finding {finding_id}")
     item: Upload = finding.upload
-    region = session.get(regions.Region, item.region_id)
+    region = session.get(Region, item.region_id)
     meta = hub_of(request).catalogue.policies.get(finding.policy_id)
     reqs = hub_of(request).catalogue.requirements_for(finding.policy_id) if meta else []
     return render(request, "finding.html", me=me, f=finding, upload=item, region=region, meta=meta, reqs=reqs)
