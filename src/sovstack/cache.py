@@ -103,6 +103,8 @@ class Cache:
             if path.stat().st_size > MAX_ENTRY_BYTES:
                 raise ValueError("oversized entry")
             data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("deps") and not _fresh(data["deps"]):
+                raise ValueError("a file its values were resolved from changed")
             entry = InputRecord.model_validate(data["record"]), [Finding.model_validate(f) for f in data["findings"]]
         except (OSError, ValueError, KeyError, TypeError):
             self.misses += 1
@@ -127,7 +129,15 @@ class Cache:
             if tmp:
                 Path(tmp).unlink(missing_ok=True)  # a cache that cannot be written only costs time
 
-    # ---- planned stacks: valid while every file the program read (and every folder it listed) is unchanged --
+    # ---- valid while every file read (and every folder listed) is unchanged: planned stacks, and documents whose
+    # values were resolved from other files (a tfvars, group_vars or .env change invalidates the entry) --------
+    def put_with_deps(self, key: str | None, record: InputRecord, findings: list[Finding], reads: list[str],
+                      lists: list[str]) -> None:
+        if not reads and not lists:
+            self.put(key, record, findings)
+        elif key is not None:
+            self.put_plan(key, record, findings, reads, lists)
+
     def put_plan(self, key: str, record: InputRecord, findings: list[Finding], reads: list[str],
                  lists: list[str], absent: list[str] = ()) -> None:
         deps = {"files": {p: _file_digest(p) for p in reads}, "folders": {d: _folder_digest(d) for d in lists},
@@ -139,18 +149,16 @@ class Cache:
         self.put(key, record, findings, deps=deps)
 
     def get_plan(self, key: str) -> tuple[InputRecord, list[Finding]] | None:
-        path = self._path(key)
-        try:
-            deps = json.loads(path.read_text(encoding="utf-8")).get("deps") or {}
-            fresh = all(_file_digest(p) == d for p, d in deps.get("files", {}).items()) and \
-                all(_folder_digest(f) == d for f, d in deps.get("folders", {}).items()) and \
-                not any(os.path.exists(p) for p in deps.get("absent", []))
-        except (OSError, ValueError, AttributeError):
-            fresh = False
-        if not fresh:
-            self.misses += 1
-            return None
         return self.get(key)
+
+
+def _fresh(deps: dict[str, Any]) -> bool:
+    try:
+        return all(_file_digest(p) == d for p, d in deps.get("files", {}).items()) and \
+            all(_folder_digest(f) == d for f, d in deps.get("folders", {}).items()) and \
+            not any(os.path.exists(p) for p in deps.get("absent", []))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _file_digest(path: str) -> str | None:

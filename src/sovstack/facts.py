@@ -10,6 +10,7 @@ for resolving values across files, within fixed bounds and without rendering or 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
@@ -72,8 +73,10 @@ class Endpoint(Fact):
 class Workspace:
     """The documents of one run, by path, so an extractor can look up values defined in other files."""
 
-    def __init__(self, docs: Iterable[Document] = ()) -> None:
+    def __init__(self, docs: Iterable[Document] = (), files: Iterable[Path] = ()) -> None:
         self.docs: dict[str, Document] = {d.rel: d for d in docs}
+        # every file discovered in the run, parsed or not (a file reused from the cache has no Document here)
+        self.files: list[Path] = list(files) or [d.path for d in self.docs.values()]
 
     def get(self, rel: str) -> Document | None:
         return self.docs.get(rel)

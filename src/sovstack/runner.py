@@ -19,6 +19,7 @@ from sovstack.collect import discover, parse
 from sovstack.collect.document import Document
 from sovstack.collect.pulumiplan import plan as pulumi_plan
 from sovstack.collect.pulumiplan import project as pulumi_project
+from sovstack.facts import Workspace
 from sovstack.models import (ControlFile, Finding, InputRecord, InputStatus, Kind, Result, Status, Summary, Timings,
                              ToolInfo)
 from sovstack.waivers import Waiver
@@ -56,6 +57,7 @@ class Collected:
     records: list[InputRecord] = field(default_factory=list)
     reused: list[Finding] = field(default_factory=list)  # findings of unchanged inputs, from the cache
     control: list[ControlFile] = field(default_factory=list)  # .sovstackignore files found
+    files: list[Path] = field(default_factory=list)  # every file discovered (the workspace resolves values in them)
 
 
 def _label(many: bool, rel: str, root: Path) -> str:
@@ -94,6 +96,7 @@ def _take(item, root: Path, opts: Options, out: Collected, many: bool, cache: Ca
                                        reason=item.reason, rule=item.rule, files=item.files))
         return
     label = _label(many, item.rel, item.root)
+    out.files.append(item.path)
     key = cache_mod.file_key(ctx, label, item.path) if cache is not None else None
     hit = cache.get(key) if cache is not None else None
     if hit is not None:
@@ -202,6 +205,7 @@ def _finish(opts: Options, catalogue: Catalogue, got: Collected, planning: pulum
     records = got.records + plan_records
     findings: list[Finding] = got.reused + plan_reused
     engine = Engine(catalogue)
+    engine.workspace = Workspace(got.docs, got.files)
     kinds = [d.kind for d in got.docs] + ([Kind.PULUMI_PROGRAM] if planning else [])
     if kinds:
         engine.load_for(kinds)
@@ -254,8 +258,9 @@ def _evaluate(engine: Engine, docs: list[Document], records: list[InputRecord], 
             if isinstance(doc, pulumi_plan.PlanDocument):
                 cache.put_plan(_plan_key(ctx, doc.plan_project, doc.plan_stack), record, found,
                                doc.reads, doc.lists, doc.absent)
-            else:
-                cache.put(doc.cache_key, record, found)
+            elif doc.depends is not None:  # None: its values were resolved from files that cannot be tracked
+                cache.put_with_deps(doc.cache_key, record, found, doc.depends.get("files", []),
+                                    doc.depends.get("folders", []))
     return findings
 
 

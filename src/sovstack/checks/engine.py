@@ -10,7 +10,9 @@ from typing import Any, Iterable, Iterator
 
 from sovstack.catalogue import Catalogue
 from sovstack.checks.base import REGISTRY, Hit, InputProblem, NativeCheck
+from sovstack import resolve
 from sovstack.collect.document import Document
+from sovstack.facts import Workspace
 from sovstack.models import ChainLink, Finding, Kind, PulumiRef, Status
 from sovstack.redact import redact
 
@@ -37,6 +39,7 @@ class Engine:
         self.checks_dir = catalogue.root / "checks"
         self._loaded: set[Path] = set()
         self.errors: list[str] = []
+        self.workspace: Workspace | None = None  # every document of the run, for resolving values across files
 
     # ---- loading -------------------------------------------------------------------------------
     def load_for(self, kinds: Iterable[Kind]) -> None:
@@ -66,6 +69,12 @@ class Engine:
 
     # ---- running ---------------------------------------------------------------------------------
     def evaluate(self, doc: Document) -> list[Finding]:
+        with resolve.scope(doc, self.workspace) as sc:
+            findings = self._evaluate(doc)
+        doc.depends = None if not sc.cacheable else {"files": sorted(sc.deps), "folders": sorted(sc.folders)}
+        return findings
+
+    def _evaluate(self, doc: Document) -> list[Finding]:
         findings: list[Finding] = []
         for check, resource, hits in self._run_all(doc):
             meta = self.catalogue.get(check.id)

@@ -27,6 +27,9 @@ class Document:
     template: bool = False
     planned: bool = False  # a Pulumi stack's resource graph from the offline plan (text: its stack file)
     cache_key: str | None = None  # content key for incremental checking (None: not cached)
+    # other files and folders the evaluation's value resolution read ({"files": [...], "folders": [...]});
+    # None: it read something that cannot be tracked, so the result is not cached
+    depends: dict[str, list[str]] | None = field(default_factory=dict)
 
     @cached_property
     def lines(self) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -28,6 +28,8 @@ class Verdict:
     reason: str
     country: str | None = None
     operator: str | None = None
+    chain: tuple = ()  # sovstack.facts.Origin links a resolved value came through
+    value: str | None = None  # the resolved value judged, when it was given by a variable
 
 
 def _loc() -> dict[str, Any]:
@@ -209,10 +211,39 @@ def attribute_roles() -> dict[str, str]:
 
 
 def classify_attribute(name: str, value: str, oid: str | None) -> Verdict | None:
-    """Verdict for one location-bearing attribute, or None if the attribute carries no location."""
+    """Verdict for one location-bearing attribute, or None if the attribute carries no location. A value given
+    by a variable is resolved (sovstack.resolve) and each possible value judged: abroad in any of them is abroad;
+    only what cannot be resolved stays unresolved."""
     role = attribute_roles().get(name.lower())
     if role is None or not isinstance(value, str) or not value.strip():
         return None
+    if is_unresolved(value):
+        resolved = _classify_resolved(name, value, oid)
+        if resolved is not None:
+            return resolved
+    return _classify_literal(role, value, oid)
+
+
+def _classify_resolved(name: str, value: str, oid: str | None) -> Verdict | None:
+    from sovstack import resolve
+
+    cands = resolve.any_value(value)
+    if not cands or not all(isinstance(c.value, str) and c.value.strip() and not is_unresolved(c.value)
+                            for c in cands):
+        return None
+    role = attribute_roles().get(name.lower())
+    verdicts = []
+    for c in cands:
+        v = _classify_literal(role, c.value, oid)
+        if v is None:  # the value carries no location (an endpoint without a dot): say so, do not guess
+            continue
+        how = " <- ".join(o.label() for o in c.chain[:1])
+        verdicts.append(replace(v, reason=f"{v.reason} ({value} = {c.value!r}{', ' + how if how else ''})",
+                                chain=tuple(c.chain), value=c.value))
+    return combine(verdicts)
+
+
+def _classify_literal(role: str, value: str, oid: str | None) -> Verdict | None:
     if role == "endpoint":
         if not is_unresolved(value) and "." not in value:
             return None

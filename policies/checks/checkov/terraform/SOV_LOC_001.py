@@ -15,7 +15,8 @@ class ProviderUnverified(TerraformProviderCheck):
         if verdict is None or verdict.place not in (Place.UNKNOWN, Place.UNRESOLVED):
             return []
         return [Hit(f"provider {name}: location not verified: {verdict.reason}", needle=attr or name,
-                    start=conf.get("__start_line__"), end=conf.get("__end_line__"))]
+                    start=conf.get("__start_line__"), end=conf.get("__end_line__"),
+                    chain=list(verdict.chain) or None)]
 
 
 check = ProviderUnverified()

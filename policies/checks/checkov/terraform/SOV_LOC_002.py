@@ -17,7 +17,8 @@ class ResourceUnverified(TerraformResourceCheck):
         if verdict is None or verdict.place not in (Place.UNKNOWN, Place.UNRESOLVED):
             return []
         return [Hit(f"{rtype}: location not verified: {verdict.reason}", needle=attr,
-                    start=conf.get("__start_line__"), end=conf.get("__end_line__"))]
+                    start=conf.get("__start_line__"), end=conf.get("__end_line__"),
+                    chain=list(verdict.chain) or None)]
 
 
 check = ResourceUnverified()

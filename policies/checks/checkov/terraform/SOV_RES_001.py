@@ -15,7 +15,8 @@ class ProviderAbroad(TerraformProviderCheck):
         if verdict is None or verdict.place is not Place.ABROAD:
             return []
         return [Hit(f"provider {name} is abroad: {verdict.reason}", needle=attr or name,
-                    start=conf.get("__start_line__"), end=conf.get("__end_line__"))]
+                    start=conf.get("__start_line__"), end=conf.get("__end_line__"),
+                    chain=list(verdict.chain) or None)]
 
 
 check = ProviderAbroad()

@@ -15,7 +15,8 @@ class ResourceAbroad(TerraformResourceCheck):
         if verdict is None or verdict.place is not Place.ABROAD:
             return []
         return [Hit(f"{rtype} is abroad: {verdict.reason}", line=None if attr else conf.get("__start_line__"),
-                    needle=attr, start=conf.get("__start_line__"), end=conf.get("__end_line__"))]
+                    needle=attr, start=conf.get("__start_line__"), end=conf.get("__end_line__"),
+                    chain=list(verdict.chain) or None)]
 
 
 check = ResourceAbroad()
