@@ -15,6 +15,8 @@ class ForeignDataServiceEndpoint(NativeCheck):
         for line, end, text in value_texts(doc):
             for matched, host in dataservices.find(text):
                 at = doc.find_line(matched, line, end) or line
+                if dataservices.is_software_fetch(doc.line_text(at), host):
+                    continue  # a chart repository or package mirror: software is fetched, no data is stored
                 if at not in seen:
                     seen.add(at)
                     yield Hit(f"data service abroad: {host}", line=at)

@@ -12,7 +12,8 @@ import jinja2.nodes as nodes
 
 from sovstack.resolve import MAX_CANDIDATES, MAX_CHARS, MAX_DEPTH, Resolved, Scope, Unresolved, current, origin
 
-Defs = dict[str, list[tuple[Any, Any]]]  # name -> [(raw value, Origin)], alternatives of one precedence level
+Defs = dict[str, list[tuple[Any, Any]]]
+GROUP_LEVEL = 3  # index of inventory group/host vars in layers()  # name -> [(raw value, Origin)], alternatives of one precedence level
 YAML_EXT = (".yml", ".yaml", ".json", "")
 _ENV = jinja2.Environment()  # used to parse only; nothing is ever rendered
 
@@ -99,7 +100,21 @@ def layers(sc: Scope) -> list[Defs]:
     if role:
         _vars_dir_or_file(sc, role / "vars" / "main", "role vars", role_vars)
     facts = _set_facts(sc)
-    sc.memo["ansible-layers"] = out = [defaults, all_vars, groups, play, role_vars, facts]
+    sc.memo["ansible-layers"] = out = [_task_vars(sc), defaults, all_vars, groups, play, role_vars, facts]
+    return out
+
+
+def _task_vars(sc: Scope) -> Defs:
+    """vars: of any task in the file: the lowest level, used only when nothing else defines the name (a value
+    found without knowing which task it is in)."""
+    from sovstack.checks.engine import iter_tasks
+
+    out: Defs = {}
+    for task in iter_tasks(sc.doc.data):
+        if isinstance(task.get("vars"), dict):
+            for name, raw in task["vars"].items():
+                out.setdefault(name, []).append((raw, origin(sc.doc.path, sc.doc.key_line(task["vars"], name),
+                                                              f"{name} from task vars", sc)))
     return out
 
 
@@ -153,7 +168,7 @@ def lookup(sc: Scope, name: str, task: dict | None, depth: int) -> list[Resolved
             continue
         for raw, org in defs:
             out += _eval_raw(sc, raw, org, task, depth)
-        if i != 2:  # group/host vars apply to some hosts only: the level under them still applies to the rest
+        if i != GROUP_LEVEL:  # group/host vars apply to some hosts only: the level under them still applies to the rest
             break
     if not out:
         raise Unresolved(name)

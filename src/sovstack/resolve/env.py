@@ -87,9 +87,10 @@ def _compose_service(doc: Any, svc: dict[str, Any], sc: Scope | None) -> dict[st
     return out
 
 
-def substitute(text: str, env: dict[str, Resolved] | None = None) -> list[Resolved]:
-    """$VAR / ${VAR} / ${VAR:-default} against env (default: the current document's); [] when a variable is unknown."""
-    if not isinstance(text, str) or len(text) > MAX_CHARS:
+def substitute(text: str, env: dict[str, Resolved] | None = None, depth: int = 0) -> list[Resolved]:
+    """$VAR / ${VAR} / ${VAR:-default} against env (default: the current document's); [] when a variable is unknown.
+    A value that refers to other variables (or to itself: VAR=${VAR:-default}) is expanded again, bounded."""
+    if not isinstance(text, str) or len(text) > MAX_CHARS or depth > 4:
         return []
     if "$" not in text:
         return [Resolved(text)]
@@ -101,6 +102,9 @@ def substitute(text: str, env: dict[str, Resolved] | None = None) -> list[Resolv
         nonlocal missing
         name = m.group(1) or m.group(4)
         got = env.get(name)
+        if got is not None and "$" in str(got.value):
+            inner = substitute(str(got.value), {k: v for k, v in env.items() if k != name}, depth + 1)
+            got = Resolved(inner[0].value, (*inner[0].chain, *got.chain)) if inner else None
         if got is not None and (got.value or not (m.group(2) or "").startswith(":")):
             chain.extend(got.chain)
             return str(got.value)

@@ -34,3 +34,21 @@ def find(text: str) -> Iterator[tuple[str, str]]:
     for m in URL_RE.finditer(text):
         if is_foreign_data_service(m.group("host")):
             yield m.group(0), m.group("host").lower()
+
+
+@lru_cache(maxsize=1)
+def _software() -> tuple[list[re.Pattern[str]], list[str], list[re.Pattern[str]]]:
+    table = knowledge.locations().get("software_sources") or {}
+    return ([re.compile(p, re.I) for p in table.get("contexts") or []], [h.lower() for h in table.get("hosts") or []],
+            [re.compile(p, re.I) for p in table.get("uploads") or []])
+
+
+def is_software_fetch(line: str, host: str | None = None) -> bool:
+    """True for a line that fetches software (a chart repository, package mirror, registry, installer download):
+    downloading software is not storing data (policies/data/locations.yaml software_sources)."""
+    contexts, hosts, uploads = _software()
+    if any(rx.search(line) for rx in uploads):
+        return False
+    if host and any(host == h or host.endswith("." + h) for h in hosts):
+        return True
+    return any(rx.search(line) for rx in contexts)

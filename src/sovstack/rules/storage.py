@@ -1,0 +1,305 @@
+"""Where data is uploaded or kept outside infrastructure code: rclone remotes, S3 command-line uploads, OpenStack
+client environments (openrc, clouds.yaml). Each place is a DataLocation fact with its verdict and chain."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import sovstack.resolve.env  # noqa: F401  (resolve.env.parse_env_text)
+from sovstack import resolve
+from sovstack.checks.walk import value_texts
+from sovstack.facts import DataLocation, Origin, extractor
+from sovstack.rules import knowledge
+from sovstack.rules.locations import Place, Verdict, classify_endpoint, classify_region, is_unresolved
+
+SECTION_RE = re.compile(r"^\s*\[([^\]]+)\]\s*$")
+KV_RE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=\s*(.*?)\s*$")
+RCLONE_CMD_RE = re.compile(r"\brclone\s+(?:-[^\s]+\s+)*(copy|copyto|sync|move|moveto|bisync|mount|cat|rcat|"
+                           r"copyurl|serve)\b(?P<args>[^|;&#\n]*)")
+RCLONE_CREATE_RE = re.compile(r"\brclone\s+config\s+create\s+(?P<name>[\w.-]+)\s+(?P<type>[\w-]+)(?P<args>[^|;&#\n]*)")
+REMOTE_ARG_RE = re.compile(r"^(?P<name>[A-Za-z0-9_.\- ]{1,64}):(?!//)")
+S3_CLI_RE = re.compile(r"\baws\b(?P<pre>[^|;&#\n]*?)\bs3(?:api)?\s+(?P<verb>cp|sync|mv|put-object|upload-part)\b"
+                       r"(?P<args>[^|;&#\n]*)")
+ENDPOINT_FLAG_RE = re.compile(r"--endpoint-url(?:=|\s+)(?P<url>[\"']?\{\{.*?\}\}[^\s\"']*[\"']?|\S+)")
+GCS_CLI_RE = re.compile(r"\b(gsutil(\s+-m)?\s+(cp|rsync|mv)|gcloud\s+storage\s+(cp|rsync|mv))\b[^|;&#\n]*\bgs://")
+AZ_CLI_RE = re.compile(r"\b(az\s+storage\s+(blob|file|fs)\s+(upload|upload-batch|sync)|azcopy\s+(copy|sync))\b")
+MC_ALIAS_RE = re.compile(r"\bmc\s+(?:alias\s+set|config\s+host\s+add)\s+(?P<name>[\w.-]+)\s+(?P<url>\S+)")
+OS_KEYS = ("OS_AUTH_URL", "OS_REGION_NAME")
+STORE_KINDS = ("shell", "env", "config", "template", "source", "yaml", "ansible", "compose", "kubernetes", "json")
+
+
+@dataclass
+class Place_:
+    """A data location found, with the verdict on where it is (the policies report it by place)."""
+
+    fact: DataLocation
+    verdict: Verdict
+    family: str  # upload | openstack
+
+
+@lru_cache(maxsize=1)
+def _rclone() -> dict[str, Any]:
+    return knowledge.locations().get("rclone_backends") or {}
+
+
+# ---- rclone -------------------------------------------------------------------------------------------------
+
+def parse_rclone_conf(text: str) -> dict[str, dict[str, Any]]:
+    """Remotes of an rclone.conf: name -> {type, provider, endpoint, region, line, ...}."""
+    remotes: dict[str, dict[str, Any]] = {}
+    current = None
+    for n, line in enumerate(text.splitlines(), 1):
+        m = SECTION_RE.match(line)
+        if m:
+            current = remotes.setdefault(m.group(1).strip(), {"line": n})
+            continue
+        m = KV_RE.match(line)
+        if m and current is not None and not line.lstrip().startswith(("#", ";")):
+            current[m.group(1).lower()] = m.group(2)
+            current.setdefault("lines", {})[m.group(1).lower()] = n
+    return remotes
+
+
+def looks_like_rclone_conf(text: str) -> bool:
+    remotes = parse_rclone_conf(text)
+    return bool(remotes) and all("type" in r for r in remotes.values())
+
+
+def remote_verdict(remote: dict[str, Any], name: str, remotes: dict[str, dict[str, Any]] | None = None,
+                   depth: int = 0) -> Verdict:
+    """Where an rclone remote keeps data: its backend type, else its endpoint, else its S3 provider; a wrapping
+    remote (crypt, alias, chunker...) is where the remote it wraps is."""
+    rtype = str(remote.get("type") or "").lower()
+    table = _rclone()
+    if rtype in (table.get("abroad") or {}):
+        return Verdict(Place.ABROAD, f"rclone remote {name!r} is {table['abroad'][rtype]} (type {rtype}), a service "
+                                     "abroad")
+    if rtype in (table.get("domestic") or {}):
+        return Verdict(Place.DOMESTIC, f"rclone remote {name!r} is {table['domestic'][rtype]}", "RU")
+    endpoint = remote.get("endpoint") or remote.get("url") or remote.get("host") or remote.get("auth")
+    if endpoint:
+        v = _endpoint(str(endpoint))
+        return Verdict(v.place, f"rclone remote {name!r} ({rtype}): {v.reason}", v.country, v.operator, v.chain)
+    provider = str(remote.get("provider") or "")
+    if rtype == "s3" and provider in (table.get("s3_providers_abroad") or []):
+        return Verdict(Place.ABROAD, f"rclone remote {name!r} is S3 provider {provider} with its default endpoint, "
+                                     "abroad")
+    if rtype in ("alias", "crypt", "chunker", "compress", "hasher", "union", "combine", "cache") and remote.get("remote"):
+        inner = str(remote["remote"]).split(":", 1)[0]
+        if remotes and inner in remotes and depth < 4:
+            v = remote_verdict(remotes[inner], inner, remotes, depth + 1)
+            return Verdict(v.place, f"rclone remote {name!r} wraps {inner!r}: {v.reason}", v.country, v.operator,
+                           v.chain)
+        return Verdict(Place.UNKNOWN, f"rclone remote {name!r} wraps {remote['remote']}")
+    return Verdict(Place.UNKNOWN, f"rclone remote {name!r} (type {rtype or 'unknown'}): no endpoint recorded")
+
+
+def _endpoint(value: str) -> Verdict:
+    """classify_endpoint after resolving variables of the current document (shell, .env, compose...)."""
+    if is_unresolved(value):
+        cands = resolve.any_value(value)
+        if cands and all(isinstance(c.value, str) and not is_unresolved(c.value) for c in cands):
+            from dataclasses import replace
+
+            from sovstack.rules.locations import combine
+
+            return combine([replace(classify_endpoint(c.value), chain=tuple(c.chain), value=c.value) for c in cands])
+    return classify_endpoint(value)
+
+
+def workspace_remotes(sc: resolve.Scope | None) -> dict[str, tuple[dict[str, Any], Path]]:
+    """rclone remotes defined in any rclone.conf of the scanned tree (read through the resolution scope)."""
+    if sc is None:
+        return {}
+    key = "rclone-remotes"
+    if key not in sc.memo:
+        out: dict[str, tuple[dict[str, Any], Path]] = {}
+        files = sc.ws.files if sc.ws is not None else []
+        for path in files:
+            if path.name.lower() in ("rclone.conf", ".rclone.conf"):
+                text = sc.read_text(path)
+                for name, remote in parse_rclone_conf(text or "").items():
+                    out[name.lower()] = (remote, path)
+        sc.memo[key] = out
+    return sc.memo[key]
+
+
+def _split(args: str) -> list[str]:
+    try:
+        return shlex.split(args, comments=False, posix=True)
+    except ValueError:
+        return args.split()
+
+
+def rclone_targets(text: str) -> Iterator[tuple[str, str]]:
+    """(remote name, matched text) for every remote an rclone command writes to or reads from."""
+    for m in RCLONE_CMD_RE.finditer(text):
+        for arg in _split(m.group("args")):
+            r = REMOTE_ARG_RE.match(arg)
+            if r and not arg.startswith("-") and not re.match(r"^[A-Za-z]:[\\/]", arg):
+                yield r.group("name").strip(), arg
+
+
+# ---- facts --------------------------------------------------------------------------------------------------
+
+def _fact(doc, line: int, store: str, how: str, verdict: Verdict, endpoint: str | None = None,
+          provider: str | None = None, region: str | None = None, chain: list[Origin] | None = None,
+          family: str = "upload") -> Place_:
+    fact = DataLocation(line=line, how=how, store=store, endpoint=endpoint, provider=provider, region=region,
+                        chain=list(chain or verdict.chain))
+    return Place_(fact, verdict, family)
+
+
+def places(doc) -> list[Place_]:
+    """Every upload target, rclone remote and OpenStack client location of a document."""
+    sc = resolve.current()
+    key = ("storage-places", doc.rel)
+    if sc is not None and key in sc.memo:
+        return sc.memo[key]
+    out: list[Place_] = []
+    if doc.kind.value in ("config", "template") and doc.path.name.lower().endswith(".conf") and \
+            looks_like_rclone_conf(doc.text):
+        remotes = parse_rclone_conf(doc.text)
+        for name, remote in remotes.items():
+            out.append(_fact(doc, remote["line"], "upload", "rclone-remote", remote_verdict(remote, name, remotes),
+                             endpoint=remote.get("endpoint"), provider=remote.get("type")))
+    out += _commands(doc, sc)
+    out += _openstack_env(doc)
+    if sc is not None:
+        sc.memo[key] = out
+    return out
+
+
+def _commands(doc, sc) -> list[Place_]:
+    out: list[Place_] = []
+    if "rclone" not in doc.text and "s3" not in doc.text and "gs://" not in doc.text and "az " not in doc.text \
+            and "azcopy" not in doc.text and "mc " not in doc.text:
+        return out
+    remotes = workspace_remotes(sc)
+    for line, end, text in value_texts(doc):
+        at = lambda needle: doc.find_line(needle, line, end) or line  # noqa: E731
+        inline = {m.group("name").lower(): {"type": m.group("type"), **_kv(m.group("args"))}
+                  for m in RCLONE_CREATE_RE.finditer(text)}
+        for name, remote in inline.items():
+            out.append(_fact(doc, at(f"config create {name}"), "upload", "rclone-config-create",
+                             remote_verdict(remote, name), provider=remote.get("type")))
+        for name, arg in rclone_targets(text):
+            if name.lower() in inline:
+                continue
+            out.append(_rclone_target(doc, at(arg), name, remotes))
+        for m in S3_CLI_RE.finditer(text):
+            out.append(_s3_cli(doc, at(m.group(0)[:40]), m))
+        for m in GCS_CLI_RE.finditer(text):
+            out.append(_fact(doc, at("gs://"), "upload", "gsutil",
+                             Verdict(Place.ABROAD, "upload to Google Cloud Storage (gs://), abroad", "US", "gcp")))
+        for m in AZ_CLI_RE.finditer(text):
+            out.append(_fact(doc, at(m.group(0)), "upload", "az-storage",
+                             Verdict(Place.ABROAD, "upload to Azure Storage, abroad", "US", "azure")))
+        for m in MC_ALIAS_RE.finditer(text):
+            v = _endpoint(m.group("url"))
+            out.append(_fact(doc, at(m.group(0)[:40]), "upload", "minio-client", v, endpoint=m.group("url")))
+    return out
+
+
+def _kv(args: str) -> dict[str, str]:
+    out = {}
+    for item in _split(args):
+        if "=" in item:
+            k, v = item.split("=", 1)
+            out[k.lower()] = v
+    return out
+
+
+def _rclone_target(doc, line: int, name: str, remotes: dict[str, tuple[dict[str, Any], Path]]) -> Place_:
+    known = remotes.get(name.lower())
+    if known:
+        remote, path = known
+        v = remote_verdict(remote, name, {k: r for k, (r, _) in remotes.items()})
+        chain = [resolve.origin(path, remote["line"], f"remote {name} defined in {path.name}"), *v.chain]
+        return _fact(doc, line, "upload", "rclone", v, provider=remote.get("type"), chain=chain)
+    table = _rclone()
+    rtype = name.lower()
+    if rtype in ("gdrive", "googledrive", "google-drive"):
+        rtype = "drive"
+    if rtype in (table.get("abroad") or {}):  # no config in the tree: a remote named after its service
+        return _fact(doc, line, "upload", "rclone", Verdict(
+            Place.ABROAD, f"rclone remote {name!r} names {table['abroad'][rtype]}, a service abroad (no rclone.conf "
+                          "in the scanned tree defines it otherwise)"), provider=rtype)
+    return _fact(doc, line, "upload", "rclone", Verdict(
+        Place.UNKNOWN, f"rclone remote {name!r} is not defined in any rclone.conf of the scanned tree: where it "
+                       "keeps data cannot be verified"))
+
+
+def _s3_cli(doc, line: int, m: re.Match[str]) -> Place_:
+    flags = m.group("pre") + " " + m.group("args")
+    ep = ENDPOINT_FLAG_RE.search(flags)
+    if ep:
+        url = ep.group("url").strip("\"'")
+        return _fact(doc, line, "upload", "aws-s3-cli", _endpoint(url), endpoint=url)
+    env = resolve.env_of(doc)
+    given = env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")
+    if given is not None:
+        v = _endpoint(str(given.value))
+        return _fact(doc, line, "upload", "aws-s3-cli", v, endpoint=str(given.value), chain=list(given.chain))
+    if "--profile" in flags or "AWS_PROFILE" in env:
+        return _fact(doc, line, "upload", "aws-s3-cli", Verdict(
+            Place.UNKNOWN, "aws s3 upload through a named profile: its endpoint is in the profile, not in the tree"))
+    return _fact(doc, line, "upload", "aws-s3-cli", Verdict(
+        Place.ABROAD, "aws s3 upload without --endpoint-url goes to Amazon S3, abroad", "US", "aws"))
+
+
+# ---- OpenStack client environment --------------------------------------------------------------------------
+
+def _openstack_env(doc) -> list[Place_]:
+    if "OS_AUTH_URL" not in doc.text and "auth_url" not in doc.text:
+        return []
+    if doc.kind.value in ("env", "shell", "config", "template"):
+        env = resolve.env_of(doc) if doc.kind.value in ("env", "shell") else \
+            resolve.env.parse_env_text(doc.text, doc.path, resolve.current())
+        return _os_verdict(doc, env.get("OS_AUTH_URL"), env.get("OS_REGION_NAME"))
+    out = []
+    for data in doc.data if doc.structured else []:
+        clouds = data.get("clouds") if isinstance(data, dict) else None
+        for name, cloud in (clouds or {}).items() if isinstance(clouds, dict) else []:
+            auth = cloud.get("auth") if isinstance(cloud, dict) else None
+            url = auth.get("auth_url") if isinstance(auth, dict) else None
+            region = cloud.get("region_name") if isinstance(cloud, dict) else None
+            line = doc.key_line(auth, "auth_url") if isinstance(auth, dict) else None
+            r_line = doc.key_line(cloud, "region_name") if isinstance(cloud, dict) else None
+            out += _os_verdict(doc, resolve.Resolved(url, (Origin(doc.rel, line, f"clouds.{name}.auth.auth_url"),))
+                               if isinstance(url, str) else None,
+                               resolve.Resolved(region, (Origin(doc.rel, r_line, f"clouds.{name}.region_name"),))
+                               if isinstance(region, str) else None)
+    return out
+
+
+def _os_verdict(doc, url: resolve.Resolved | None, region: resolve.Resolved | None) -> list[Place_]:
+    if url is None or not isinstance(url.value, str):
+        return []
+    line = url.chain[0].line if url.chain and url.chain[0].file == doc.rel else doc.find_line("OS_AUTH_URL")
+    v = _endpoint(url.value)
+    verdicts = [v]
+    if region is not None and isinstance(region.value, str) and region.value and v.operator and \
+            v.place is not Place.UNRESOLVED and not is_unresolved(region.value):
+        try:
+            rv = classify_region(region.value, v.operator)
+        except KeyError:  # a site id, not an operator: the site's endpoint decides
+            rv = None
+        if rv is not None and rv.place is Place.ABROAD:
+            r_line = region.chain[0].line if region.chain and region.chain[0].file == doc.rel else line
+            return [_fact(doc, r_line or line, "compute", "openrc", rv, endpoint=url.value, region=region.value,
+                          chain=list(region.chain), family="openstack")]
+        if rv is not None and rv.place is Place.DOMESTIC:
+            verdicts.append(rv)
+    return [_fact(doc, line or 1, "compute", "openrc", v, endpoint=url.value,
+                  region=region.value if region else None, chain=list(url.chain), family="openstack")]
+
+
+@extractor(*STORE_KINDS)
+def storage_facts(doc, ws) -> list[DataLocation]:
+    return [p.fact for p in places(doc)]
