@@ -283,9 +283,8 @@ def _os_verdict(doc, url: resolve.Resolved | None, region: resolve.Resolved | No
         return []
     line = url.chain[0].line if url.chain and url.chain[0].file == doc.rel else doc.find_line("OS_AUTH_URL")
     v = _endpoint(url.value)
-    verdicts = [v]
     if region is not None and isinstance(region.value, str) and region.value and v.operator and \
-            v.place is not Place.UNRESOLVED and not is_unresolved(region.value):
+            v.place not in (Place.UNRESOLVED, Place.ABROAD) and not is_unresolved(region.value):
         try:
             rv = classify_region(region.value, v.operator)
         except KeyError:  # a site id, not an operator: the site's endpoint decides
@@ -294,8 +293,6 @@ def _os_verdict(doc, url: resolve.Resolved | None, region: resolve.Resolved | No
             r_line = region.chain[0].line if region.chain and region.chain[0].file == doc.rel else line
             return [_fact(doc, r_line or line, "compute", "openrc", rv, endpoint=url.value, region=region.value,
                           chain=list(region.chain), family="openstack")]
-        if rv is not None and rv.place is Place.DOMESTIC:
-            verdicts.append(rv)
     return [_fact(doc, line or 1, "compute", "openrc", v, endpoint=url.value,
                   region=region.value if region else None, chain=list(url.chain), family="openstack")]
 
