@@ -130,12 +130,14 @@ def test_program_output_on_stdout_does_not_break_the_plan(tmp_path):
 
 def test_other_runtimes_and_mains_outside_the_project_are_reported(tmp_path):
     make_project(tmp_path / "ts", "", pulumi_yaml="name: ts\nruntime: nodejs\n")
+    make_project(tmp_path / "odd", "", pulumi_yaml="name: odd\nruntime: cobol\n")
     make_project(tmp_path / "out", "", pulumi_yaml="name: out\nruntime: python\nmain: ../elsewhere\n")
     make_project(tmp_path / "yml", "", pulumi_yaml="name: y\nruntime: yaml\nresources: {}\n")
     projects, problems = projects_in(tmp_path)
     reasons = dict(problems)
     assert projects == []
-    assert "runtime nodejs" in reasons["ts/Pulumi.yaml"]
+    assert "ts/Pulumi.yaml" not in reasons  # TypeScript, Go, C#, Java programs are read statically
+    assert "runtime cobol" in reasons["odd/Pulumi.yaml"]
     assert "outside the project" in reasons["out/Pulumi.yaml"]
     assert "yml/Pulumi.yaml" not in reasons  # Pulumi YAML programs are read as config, nothing to run
 
