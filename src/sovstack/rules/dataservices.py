@@ -21,10 +21,18 @@ def _patterns() -> tuple[list[str], list[re.Pattern[str]]]:
     return suffixes, regexes
 
 
+@lru_cache(maxsize=1)
+def _suffix_set() -> frozenset[str]:
+    return frozenset(_patterns()[0])
+
+
 def is_foreign_data_service(host: str) -> bool:
     host = host.lower().rstrip(".")
-    suffixes, regexes = _patterns()
-    return any(host == s or host.endswith("." + s) for s in suffixes) or any(r.search(host) for r in regexes)
+    suffixes = _suffix_set()
+    labels = host.split(".")
+    if any(".".join(labels[i:]) in suffixes for i in range(len(labels))):
+        return True
+    return any(r.search(host) for r in _patterns()[1])
 
 
 def find(text: str) -> Iterator[tuple[str, str]]:
