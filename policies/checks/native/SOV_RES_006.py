@@ -72,6 +72,14 @@ class PulumiForeignCloud(NativeCheck):
                 if verdict.place is Place.ABROAD:
                     yield Hit(f"foreign region {value!r}: {verdict.reason}", line=line)
 
+    def _properties(self, doc, rtype, props, oid):
+        """Region, zone and endpoint properties of a Pulumi YAML resource of a domestic or self-hosted package."""
+        for name, value in props.items():
+            if isinstance(value, str):
+                verdict = classify_attribute(snake(str(name)), value, oid)
+                if verdict and verdict.place is Place.ABROAD:
+                    yield Hit(f"{rtype} {name}={value} is abroad: {verdict.reason}", line=doc.key_line(props, name))
+
     def _config(self, doc):
         for d in all_dicts(doc):
             for key, value in d.items():
@@ -80,6 +88,8 @@ class PulumiForeignCloud(NativeCheck):
                     oid = operator_for("pulumi", pulumi_package(value) or "")
                     if is_foreign_operator(oid):
                         yield Hit(f"resource type {value} is {operator(oid)[1]['name']}", line=doc.key_line(d, key))
+                    elif isinstance(d.get("properties"), dict):
+                        yield from self._properties(doc, value, d["properties"], oid)
                 if ":" not in key or key.startswith("__"):
                     continue
                 pkg, _, attr = key.partition(":")
