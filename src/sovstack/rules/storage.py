@@ -136,12 +136,28 @@ def _split(args: str) -> list[str]:
         return args.split()
 
 
+RCLONE_BOOL_FLAGS = {"-v", "-vv", "-vvv", "-P", "--progress", "--fast-list", "--dry-run", "-n", "--checksum", "-c",
+                     "--update", "-u", "--ignore-existing", "--no-traverse", "--delete-excluded", "-q", "--quiet",
+                     "--create-empty-src-dirs", "--copy-links", "-L", "--links", "-l", "--size-only", "--immutable",
+                     "--stats-one-line", "--interactive", "-i", "--no-check-certificate", "--metadata", "-M",
+                     "--use-server-modtime", "--no-update-modtime", "--inplace", "--check-first", "--ignore-times",
+                     "--ignore-size", "--ignore-checksum", "--s3-no-check-bucket", "--drive-skip-gdocs", "--verbose"}
+
+
 def rclone_targets(text: str) -> Iterator[tuple[str, str]]:
-    """(remote name, matched text) for every remote an rclone command writes to or reads from."""
+    """(remote name, matched text) for every remote an rclone command writes to or reads from: its positional
+    arguments of the form name:path (a value of a flag, a local path or a drive letter is not a remote)."""
     for m in RCLONE_CMD_RE.finditer(text):
+        after_flag = False
         for arg in _split(m.group("args")):
+            if arg.startswith("-"):
+                after_flag = "=" not in arg and arg not in RCLONE_BOOL_FLAGS
+                continue
+            if after_flag:
+                after_flag = False
+                continue
             r = REMOTE_ARG_RE.match(arg)
-            if r and not arg.startswith("-") and not re.match(r"^[A-Za-z]:[\\/]", arg):
+            if r and len(r.group("name").strip()) > 1:
                 yield r.group("name").strip(), arg
 
 
