@@ -274,8 +274,8 @@ def _s3_cli(doc, line: int, m: re.Match[str]) -> Place_:
 def _openstack_env(doc) -> list[Place_]:
     if "OS_AUTH_URL" not in doc.text and "auth_url" not in doc.text:
         return []
-    if doc.kind.value in ("env", "shell", "config", "template"):
-        env = resolve.env_of(doc) if doc.kind.value in ("env", "shell") else \
+    if doc.kind.value in ("env", "shell", "config", "template", "compose"):
+        env = resolve.env_of(doc) if doc.kind.value in ("env", "shell", "compose") else \
             resolve.env.parse_env_text(doc.text, doc.path, resolve.current())
         return _os_verdict(doc, env.get("OS_AUTH_URL"), env.get("OS_REGION_NAME"))
     out = []
