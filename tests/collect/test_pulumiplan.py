@@ -157,7 +157,8 @@ def test_cli_reports_unplannable_stack_as_input_error_and_still_reads_the_config
     errors = [i for i in result["inputs"] if i["status"] == "error"]
     assert errors == [{"path": "Pulumi.prod.yaml", "kind": "pulumi-program", "status": "error", "stack": "prod",
                        "error": "offline plan of stack prod failed: the program raised RuntimeError: boom "
-                                "(at __main__.py:1)", "resources": None, "seconds": None}]
+                                "(at __main__.py:1)", "resources": None, "seconds": None, "reason": None,
+                       "rule": None, "files": None}]
     assert any(f["policy_id"] == "SOV-RES-006" and f["status"] == "failed" for f in result["findings"])
 
 
