@@ -19,6 +19,7 @@ from typing import Any
 
 from sovstack import __version__
 from sovstack.models import Finding, InputRecord
+from sovstack.redact import redact_model
 
 FORMAT = 1  # bump when the stored shape changes
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
@@ -115,8 +116,8 @@ class Cache:
         if key is None:
             return
         path = self._path(key)
-        text = json.dumps({"record": record.model_dump(mode="json"),
-                           "findings": [f.model_dump(mode="json") for f in findings], **extra})
+        text = json.dumps({"record": redact_model(record).model_dump(mode="json"),
+                           "findings": [redact_model(f).model_dump(mode="json") for f in findings], **extra})
         tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -400,6 +400,10 @@ def report(
 
 bundle_app = typer.Typer(no_args_is_help=True, help="Tamper-evident evidence bundles for auditors.")
 app.add_typer(bundle_app, name="bundle")
+from sovstack.hub.cli import bundle_push, hub_app  # noqa: E402 - `sovstack hub` and `bundle push` live with the hub
+
+app.add_typer(hub_app, name="hub")
+bundle_app.command("push")(bundle_push)
 
 
 @bundle_app.command("create")

@@ -77,6 +77,8 @@ class Workspace:
         self.docs: dict[str, Document] = {d.rel: d for d in docs}
         # every file discovered in the run, parsed or not (a file reused from the cache has no Document here)
         self.files: list[Path] = list(files) or [d.path for d in self.docs.values()]
+        self.by_path: dict[Path, Document] = {d.path: d for d in self.docs.values()}
+        self.memo: dict = {}  # run-wide caches of value resolution (parsed files, module summaries, module calls)
 
     def get(self, rel: str) -> Document | None:
         return self.docs.get(rel)

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from sovstack.models import FindingChange, History, HistoryRun, InputStatus, RegionCounts, Result, Status
+from sovstack.redact import redact_model
 from sovstack.regions import Regions
 
 SCHEMA_VERSION = 1  # PRAGMA user_version of a store this code writes
@@ -65,6 +66,7 @@ def record(path: Path, result: Result, cwd: Path | None = None) -> History:
     error the transaction is rolled back, and a store this call created is removed."""
     existed = path.exists()
     _check_file(path)
+    result = redact_model(result)
     try:
         conn = sqlite3.connect(path, timeout=10, isolation_level=None)
     except sqlite3.Error as exc:

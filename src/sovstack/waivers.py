@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
+import unicodedata
+from functools import cached_property
 from pathlib import Path
 
+import pathspec
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -27,12 +29,20 @@ class Waiver(BaseModel):
 
     id: str = Field(min_length=1)
     policy_id: str
-    target: str = Field(min_length=1, description="glob on the finding's file, or on its resource")
+    target: str = Field(min_length=1, description="gitignore-style pattern (as --exclude) on the finding's file, "
+                                                  "or on its resource")
     reason: str = Field(min_length=10)
     owner: str = Field(min_length=1)
     approved_by: str = Field(min_length=1)
     ticket: str = Field(min_length=1)
     expires: dt.date
+
+    @field_validator("id", "owner", "approved_by", "ticket")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("is blank")
+        return v
 
     @field_validator("policy_id")
     @classmethod
@@ -41,10 +51,20 @@ class Waiver(BaseModel):
             raise ValueError(f"{v!r} is not a policy id (SOV-<AREA>-<NNN>)")
         return v
 
+    @cached_property
+    def spec(self) -> pathspec.PathSpec:
+        """The target read as one line of a .gitignore, the way --exclude and .sovstackignore are read."""
+        return pathspec.PathSpec.from_lines("gitignore", [self.target])
+
+    def covers(self, name: str) -> bool:
+        """A file path or a resource name the target names: by pattern, as the walk prunes a folder and then its
+        files (so exactly what the same --exclude would hide), or written out exactly (aws_x.y[0])."""
+        return name == self.target or _covers(self.spec, name)
+
     def matches(self, f: Finding) -> bool:
         if f.policy_id != self.policy_id:
             return False
-        return fnmatch.fnmatchcase(f.file, self.target) or bool(f.resource and fnmatch.fnmatchcase(f.resource, self.target))
+        return self.covers(f.file) or bool(f.resource and self.covers(f.resource))
 
     def ref(self, today: dt.date) -> WaiverRef:
         return WaiverRef(id=self.id, reason=self.reason, owner=self.owner, approved_by=self.approved_by,
@@ -90,7 +110,7 @@ def load(path: Path, catalogue: Catalogue, today: dt.date) -> list[Waiver]:
 def _problems(w: Waiver, catalogue: Catalogue, today: dt.date) -> list[str]:
     if w.policy_id not in catalogue.policies:
         return [f"waiver {w.id}: unknown policy {w.policy_id}"]
-    out = []
+    out = [f"waiver {w.id}: {p}" for p in (_self_approved(w), _target_problem(w.target)) if p]
     critical = catalogue.get(w.policy_id).severity is Severity.CRITICAL
     limit = MAX_DAYS_CRITICAL if critical else MAX_DAYS
     if w.expires < today:
@@ -99,6 +119,54 @@ def _problems(w: Waiver, catalogue: Catalogue, today: dt.date) -> list[str]:
         out.append(f"waiver {w.id} for {w.policy_id} expires {w.expires}, more than {limit} days ahead"
                    f"{' (critical policy)' if critical else ''}")
     return out
+
+
+def _person(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _self_approved(w: Waiver) -> str | None:
+    if _person(w.owner) == _person(w.approved_by):
+        return f"approved_by {w.approved_by!r} is its owner: a waiver is approved by someone other than its owner"
+    return None
+
+
+# Probe names of varied depth, case, extension and folder: a target that takes in all of one group (or three in
+# four of all) takes in the whole tree, however it is spelt ("*", "**/*", "/", "?*", "[!.]*", "*/", "/**"...).
+TOP_PROBES = ("site.yml", "main.tf", "Pulumi.dev.yaml", ".env", "Dockerfile", "values.json", "README", "x.conf")
+NESTED_PROBES = ("deploy/site.yml", "infra/modules/net/main.tf", "a/b/c/d/e/f/values.yaml", ".github/workflows/ci.yml",
+                 "charts/app.tgz!/templates/deployment.yaml", "Roles/Notify/Tasks/Main.yml",
+                 "папка/файл конфиг.env",
+                 "monitoring/alertmanager/alertmanager.yml", "x/Makefile", "stacks/prod/Pulumi.prod.yaml",
+                 "docker/compose.override.json", "etc/nginx/conf.d/default.conf")
+RESOURCE_PROBES = ("aws_s3_bucket.data", "notify telegram", "module.net.yandex_vpc_network.main[0]", "Send alert",
+                   "urn:pulumi:prod::sovstack::aws:s3/bucket:Bucket::logs", "slack_configs", "bot-runtime", "Q")
+
+
+def _covers(spec: pathspec.PathSpec, name: str) -> bool:
+    parts = name.split("/")
+    folders = ("/".join(parts[:i]) + "/" for i in range(1, len(parts)))
+    return any(spec.match_file(d) for d in folders) or spec.match_file(name)
+
+
+def _target_problem(target: str) -> str | None:
+    """Why a target may not stand: blank, a negation, or one that takes in every file or every resource."""
+    if not target.strip():
+        return "target is empty"
+    if target.lstrip().startswith("!"):
+        return f"target {target!r} is a negation: a target names what the waiver covers"
+    try:
+        spec = pathspec.PathSpec.from_lines("gitignore", [target])
+    except ValueError as exc:  # pathspec's GitIgnorePatternError: a trailing '\\', an unclosed range
+        return f"target {target!r} is not a gitignore-style pattern: {exc}"
+    files = [_covers(spec, p) for p in TOP_PROBES + NESTED_PROBES]
+    tops, nested = files[:len(TOP_PROBES)], files[len(TOP_PROBES):]
+    if all(tops) or all(nested) or sum(files) >= 0.75 * len(files):
+        return f"target {target!r} matches all or nearly all files: name the files or resources the waiver covers"
+    resources = [_covers(spec, r) for r in RESOURCE_PROBES]
+    if sum(resources) >= 0.75 * len(resources):
+        return f"target {target!r} matches all or nearly all resources: name the files or resources the waiver covers"
+    return None
 
 
 def apply_waivers(findings: list[Finding], waivers: list[Waiver], today: dt.date) -> list[Finding]:

@@ -44,9 +44,22 @@ def test_version_flag():
     assert proc.returncode == 0 and proc.stdout.startswith("sovstack ")
 
 
-def _plan_children() -> set[int]:
-    out = subprocess.run(["pgrep", "-f", "pulumiplan/child.py"], capture_output=True, text=True).stdout
-    return {int(p) for p in out.split()}
+def _plan_processes(group: int, folder: Path) -> set[int]:
+    """This run's plan processes: the zygote (in the run's process group) and the plans it forked (their own
+    session, working in the program's folder). Other runs on the machine are not counted."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmd = (entry / "cmdline").read_bytes()
+            cwd = os.readlink(entry / "cwd")
+            pgid = os.getpgid(int(entry.name))
+        except OSError:
+            continue
+        if b"pulumiplan/child.py" in cmd and (pgid == group or cwd.startswith(str(folder))):
+            found.add(int(entry.name))
+    return found
 
 
 def test_ctrl_c_stops_plans_and_exits_130(tmp_path):
@@ -56,12 +69,11 @@ def test_ctrl_c_stops_plans_and_exits_130(tmp_path):
     (stack / "Pulumi.prod.yaml").write_text("config: {}\n")
     (stack / "__main__.py").write_text("while True:\n    pass\n")
     out = tmp_path / "result.json"
-    before = _plan_children()
     proc = subprocess.Popen([str(Path(sys.executable).parent / "sovstack"), "check", str(tmp_path), "-f", "json",
                              "-o", str(out), "--plan-timeout", "120"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (_plan_children() - before):
+    while time.monotonic() < deadline and not _plan_processes(proc.pid, tmp_path):
         time.sleep(0.2)
     time.sleep(1.0)  # the plan is running now
     sent = time.monotonic()
@@ -73,4 +85,4 @@ def test_ctrl_c_stops_plans_and_exits_130(tmp_path):
     assert "interrupted while" in err and "Traceback" not in err
     assert not out.exists() and not [p for p in os.listdir(tmp_path) if p.startswith(".result.json")]
     time.sleep(0.5)
-    assert not (_plan_children() - before), "a plan process outlived the run"
+    assert not _plan_processes(proc.pid, tmp_path), "a plan process outlived the run"

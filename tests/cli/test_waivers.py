@@ -71,3 +71,53 @@ def test_inline_checkov_skip_does_not_silence(sovstack, tmp_path):
     code, result = sovstack.json(tmp_path)
     failed = {f["policy_id"] for f in result["findings"] if f["status"] == "failed"}
     assert code == 1 and {"SOV-RES-002", "SOV-GOV-001"} <= failed
+
+
+@pytest.mark.parametrize(("owner", "approver"), [
+    ("ivanov", "ivanov"), ("Ivanov", " ivanov "), ("ivan.petrov@gov74.example", "IVAN.PETROV@GOV74.EXAMPLE"),
+    ("Ivan  Petrov", "ivan petrov"), ("ＩＶＡＮＯＶ", "ivanov"),
+])
+def test_owner_cannot_approve_their_own_waiver(sovstack, tree, owner, approver):
+    write(tree, waiver(id="W-SELF", owner=owner, approved_by=approver))
+    code, out, err = sovstack("check", tree, "--today", TODAY, "-f", "json")
+    assert code == 2 and out == ""
+    assert "sovstack-waivers.yaml" in err and "W-SELF" in err and "owner" in err
+
+
+@pytest.mark.parametrize("target", ["*", "**", "**/*", "/", "/**", "?*", "*/", "**/", "[!.]*", "*.*", "***", " ",
+                                    "!tasks.yml"])
+def test_a_target_taking_in_everything_is_refused(sovstack, tree, target):
+    write(tree, waiver(id="W-ALL", target=target))
+    code, out, err = sovstack("check", tree, "--today", TODAY, "-f", "json")
+    assert code == 2 and out == ""
+    assert "sovstack-waivers.yaml" in err and "W-ALL" in err and "target" in err
+
+
+@pytest.mark.parametrize(("target", "waived"), [
+    ("deploy/tasks.yml", True), ("deploy/", True), ("deploy", True), ("tasks.yml", True), ("/deploy/*.yml", True),
+    ("**/tasks.yml", True), ("deploy/**", True), ("/tasks.yml", False), ("other/", False), ("*.tf", False),
+    ("*.telegram.Notify", True), ("tasks.community.general.telegram.Notify", True), ("*.notify", False),
+])
+def test_targets_match_like_excludes(sovstack, tmp_path, target, waived):
+    """gitignore rules, as --exclude: a name without '/' matches at any depth, a leading '/' anchors to the root,
+    a folder takes in what is under it; the finding's resource (here the task name) is matched too."""
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "tasks.yml").write_text(TASK)
+    write(tmp_path, waiver(target=target))
+    code, result = sovstack.json(tmp_path, "--today", TODAY)
+    statuses = {f["status"] for f in result["findings"] if f["policy_id"] == "SOV-MSG-001"}
+    assert statuses == ({"waived"} if waived else {"failed"}), result["findings"]
+    assert code == (0 if waived else 1)
+
+
+def test_a_target_that_is_no_pattern_is_named(sovstack, tree):
+    write(tree, waiver(id="W-BAD", target="deploy\\"))
+    code, out, err = sovstack("check", tree, "--today", TODAY)
+    assert code == 2 and "W-BAD" in err and "pattern" in err
+
+
+def test_the_example_waiver_file_is_valid(root, catalogue):
+    from sovstack.waivers import load
+
+    waivers = load(root / "examples/waivers.example.yaml", catalogue, dt.date(2026, 12, 1))
+    assert waivers and all(w.owner != w.approved_by for w in waivers)

@@ -130,12 +130,14 @@ def test_program_output_on_stdout_does_not_break_the_plan(tmp_path):
 
 def test_other_runtimes_and_mains_outside_the_project_are_reported(tmp_path):
     make_project(tmp_path / "ts", "", pulumi_yaml="name: ts\nruntime: nodejs\n")
+    make_project(tmp_path / "odd", "", pulumi_yaml="name: odd\nruntime: cobol\n")
     make_project(tmp_path / "out", "", pulumi_yaml="name: out\nruntime: python\nmain: ../elsewhere\n")
     make_project(tmp_path / "yml", "", pulumi_yaml="name: y\nruntime: yaml\nresources: {}\n")
     projects, problems = projects_in(tmp_path)
     reasons = dict(problems)
     assert projects == []
-    assert "runtime nodejs" in reasons["ts/Pulumi.yaml"]
+    assert "ts/Pulumi.yaml" not in reasons  # TypeScript, Go, C#, Java programs are read statically
+    assert "runtime cobol" in reasons["odd/Pulumi.yaml"]
     assert "outside the project" in reasons["out/Pulumi.yaml"]
     assert "yml/Pulumi.yaml" not in reasons  # Pulumi YAML programs are read as config, nothing to run
 
@@ -155,7 +157,8 @@ def test_cli_reports_unplannable_stack_as_input_error_and_still_reads_the_config
     errors = [i for i in result["inputs"] if i["status"] == "error"]
     assert errors == [{"path": "Pulumi.prod.yaml", "kind": "pulumi-program", "status": "error", "stack": "prod",
                        "error": "offline plan of stack prod failed: the program raised RuntimeError: boom "
-                                "(at __main__.py:1)", "resources": None, "seconds": None}]
+                                "(at __main__.py:1)", "resources": None, "seconds": None, "reason": None,
+                       "rule": None, "files": None}]
     assert any(f["policy_id"] == "SOV-RES-006" and f["status"] == "failed" for f in result["findings"])
 
 

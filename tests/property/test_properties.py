@@ -7,6 +7,8 @@ import datetime as dt
 import string
 from pathlib import Path
 
+import pathspec
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -141,6 +143,88 @@ def test_waivers_only_ever_turn_matching_failures_into_waived(findings, waivers)
         assert after.status in (Status.FAILED, Status.WAIVED)
         if after.status is Status.WAIVED:
             assert after.waiver is not None and any(w.id == after.waiver.id for w in live)
+
+
+TREE_FILES = ["site.yml", "main.tf", ".env", "deploy/tasks.yml", "deploy/Notify.YAML", "infra/net/main.tf",
+              "infra/net/vars/x.json", "a/b/c/d/e.conf", "Docs/ы ы.md", "deploy/group_vars/all.yml"]
+TARGET_PIECES = ["*", "**", "?", "/", "[!.]", "[a-z]", "deploy", "main", ".tf", ".yml", "net", "tasks", "x", "!", " ",
+                 "\\", "[", "]", "ы"]
+targets = st.lists(st.sampled_from(TARGET_PIECES), min_size=1, max_size=6).map("".join)
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tree")
+    for rel in TREE_FILES:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("a: 1\n")
+    return root
+
+
+def _compiles(target: str) -> bool:
+    try:
+        pathspec.PathSpec.from_lines("gitignore", [target])
+    except ValueError:
+        return False
+    return True
+
+
+def _waiver(target: str) -> Waiver:
+    return Waiver(id="W-1", policy_id="SOV-MSG-001", target=target, reason="accepted risk", owner="o",
+                  approved_by="a", ticket="T-1", expires=TODAY)
+
+
+@FAST
+@given(targets)
+def test_a_waiver_target_covers_exactly_what_the_same_exclude_would_hide(tree, target):
+    assume(target.strip() and not target.lstrip().startswith("!") and _compiles(target))
+    walked = {c.rel for c in discover.walk(tree, [target]) if isinstance(c, discover.Candidate)}
+    covered = {rel for rel in TREE_FILES if _waiver(target).covers(rel)}
+    assert covered == set(TREE_FILES) - walked or target in TREE_FILES
+
+
+def _waiver_file(folder: Path, target: str, owner: str = "o", approver: str = "a") -> Path:
+    path = folder / "sovstack-waivers.yaml"
+    w = {"id": "W-1", "policy_id": "SOV-MSG-001", "target": target, "reason": "accepted risk here",
+         "owner": owner, "approved_by": approver, "ticket": "T-1", "expires": str(TODAY)}
+    path.write_text(yaml.safe_dump({"waivers": [w]}))
+    return path
+
+
+names = st.from_regex(r"[A-Za-z0-9_-][A-Za-z0-9_. -]{0,10}[A-Za-z0-9_]", fullmatch=True)
+EXTS = [".yml", ".tf", ".json", ".env", ".conf", "", ".YAML"]
+
+
+@st.composite
+def varied_tree(draw):
+    """A top-level file and files one to three folders down, with at least three extensions."""
+    paths = [draw(names) + EXTS[0]]
+    for i in range(draw(st.integers(3, 6))):
+        folders = draw(st.lists(names, min_size=i % 3 + 1, max_size=i % 3 + 1))
+        paths.append("/".join([*folders, draw(names) + EXTS[(i + 1) % len(EXTS)]]))
+    return paths
+
+
+wildcards = st.lists(st.sampled_from(["*", "**", "?", "/", "[!.]", "[!x]", "*/", "/**", "*.*"]), min_size=1,
+                     max_size=4).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(wildcards, varied_tree())
+def test_a_target_that_takes_in_a_varied_tree_is_refused(tmp_path_factory, catalogue, target, paths):
+    assume(_compiles(target) and all(_waiver(target).covers(p) for p in paths))
+    with pytest.raises(WaiverError, match="W-1.*target"):
+        load(_waiver_file(Path(tmp_path_factory.mktemp("w")), target), catalogue, TODAY)
+
+
+@FAST
+@given(st.sampled_from(["ivanov", "Ivan Petrov", "ciso@gov74.example", "Сидоров"]),
+       st.sampled_from([str.upper, str.lower, str.title, lambda s: f"  {s} ", lambda s: s.replace(" ", "   ")]))
+def test_an_owner_never_approves_their_own_waiver(tmp_path_factory, catalogue, owner, spell):
+    path = _waiver_file(Path(tmp_path_factory.mktemp("w")), "deploy/tasks.yml", owner, spell(owner))
+    with pytest.raises(WaiverError, match="W-1.*owner") as exc:
+        load(path, catalogue, TODAY)
+    assert str(path) in str(exc.value)
 
 
 @FAST

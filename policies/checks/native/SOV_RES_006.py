@@ -7,6 +7,7 @@ from sovstack.checks.base import Hit, InputProblem, NativeCheck
 from sovstack.checks.walk import all_dicts
 from sovstack.rules.locations import Place, classify_attribute, classify_region, is_foreign_operator, operator, \
     operator_for
+from sovstack.rules import pulumistatic
 from sovstack.rules.placement import pulumi_package, snake
 
 REGION_LIKE = re.compile(r"^[a-z]{2,}[a-z0-9-]{1,30}$")
@@ -21,11 +22,15 @@ def _package_of_module(module):
 
 class PulumiForeignCloud(NativeCheck):
     id = "SOV-RES-006"
-    kinds = ("pulumi-program", "pulumi-config")
+    kinds = ("pulumi-program", "pulumi-config", "source", "template")
 
     def scan(self, doc):
         if doc.planned:
             return  # the stack's resources are judged by SOV-RES-005; its source and config files are read here
+        if doc.kind.value in ("source", "template"):
+            if pulumistatic.is_program(doc.rel, doc.text):  # TypeScript, Go, C#, Java: read, never run
+                yield from self._static(doc)
+            return
         if doc.kind.value == "pulumi-program":
             yield from self._program(doc)
         else:
@@ -55,6 +60,26 @@ class PulumiForeignCloud(NativeCheck):
                 if verdict.place is Place.ABROAD:
                     yield Hit(f"foreign region {node.value!r}: {verdict.reason}", line=node.lineno)
 
+    def _static(self, doc):
+        for imp in pulumistatic.imports(doc.text):
+            oid = operator_for("pulumi", imp.package)
+            if is_foreign_operator(oid):
+                yield Hit(f"program uses the {operator(oid)[1]['name']} SDK ({imp.text}): no region in Russia",
+                          line=imp.line)
+        for line, value in pulumistatic.literals(doc.text):
+            if REGION_LIKE.match(value):
+                verdict = classify_region(value)
+                if verdict.place is Place.ABROAD:
+                    yield Hit(f"foreign region {value!r}: {verdict.reason}", line=line)
+
+    def _properties(self, doc, rtype, props, oid):
+        """Region, zone and endpoint properties of a Pulumi YAML resource of a domestic or self-hosted package."""
+        for name, value in props.items():
+            if isinstance(value, str):
+                verdict = classify_attribute(snake(str(name)), value, oid)
+                if verdict and verdict.place is Place.ABROAD:
+                    yield Hit(f"{rtype} {name}={value} is abroad: {verdict.reason}", line=doc.key_line(props, name))
+
     def _config(self, doc):
         for d in all_dicts(doc):
             for key, value in d.items():
@@ -63,6 +88,8 @@ class PulumiForeignCloud(NativeCheck):
                     oid = operator_for("pulumi", pulumi_package(value) or "")
                     if is_foreign_operator(oid):
                         yield Hit(f"resource type {value} is {operator(oid)[1]['name']}", line=doc.key_line(d, key))
+                    elif isinstance(d.get("properties"), dict):
+                        yield from self._properties(doc, value, d["properties"], oid)
                 if ":" not in key or key.startswith("__"):
                     continue
                 pkg, _, attr = key.partition(":")

@@ -17,6 +17,7 @@ from sovstack.bundle import archive, signing
 from sovstack.bundle.digest import digests
 from sovstack.bundle.manifest import FORMAT, VERSION, Digest, Manifest, canonical, input_digests, input_labels
 from sovstack.bundle.manifest import versions as tool_versions
+from sovstack.redact import redact_model
 from sovstack.report import Format
 
 if TYPE_CHECKING:
@@ -61,7 +62,9 @@ class Verification:
 
 def create(output: Path, result: Result, catalogue: Catalogue, *, lang: str, roots: list[Path],
            extra: dict[str, list[Path]], key: signing.Key | None, command: list[str] | None) -> Created:
-    """`extra` maps a bundle folder ("waivers") to files copied into it."""
+    """`extra` maps a bundle folder ("waivers") to files copied into it. The result is masked again: it may come
+    from a file written by another version of the tool."""
+    result = redact_model(result)
     files = {"result.json": result.model_dump_json(indent=2).encode("utf-8") + b"\n"}
     files |= _render(result, catalogue, lang)
     for folder, paths in extra.items():

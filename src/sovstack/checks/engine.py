@@ -106,6 +106,8 @@ class Engine:
                     finding.pulumi = PulumiRef(**hit.pulumi)
                 if hit.chain:
                     finding.chain = [ChainLink(file=o.file, line=o.line, note=redact(o.note) or "") for o in hit.chain]
+                    if (finding.chain[-1].file, finding.chain[-1].line) != (finding.file, line):
+                        finding.chain.append(ChainLink(file=finding.file, line=line, note="used here"))
                 findings.append(finding)
         return findings
 

@@ -31,5 +31,9 @@ class Format(StrEnum):
         return self is Format.PDF
 
     def render(self, result: Result, catalogue: Catalogue, lang: str = "en") -> str | bytes:
+        """Every format renders a masked copy: a credential in any field (an input error, a resource name, a
+        result read back from an older run) never reaches a report."""
+        from sovstack.redact import redact_model
+
         module = importlib.import_module(f"sovstack.report.{self.value}_format")
-        return module.render(result, catalogue, lang)
+        return module.render(redact_model(result), catalogue, lang)

@@ -6,6 +6,7 @@ import io
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sovstack.models import InputStatus, Status
@@ -52,8 +53,9 @@ def render(result: Result, catalogue: Catalogue, lang: str = "en", width: int = 
         for col in (t["policy"], t["sev"], t["where"], t["msg"]):
             table.add_column(col, overflow="fold")
         for f in failed:
-            chain = "".join(f"\n  <- {c.note} ({c.file}:{c.line or '-'})" for c in f.chain)
-            table.add_row(f"[red]{f.policy_id}[/]", f.severity.value, f"{f.file}:{f.line or '-'}", f.message + chain)
+            chain = "".join(f"\n  <- {link.note} ({link.file}:{link.line or '-'})" for link in f.chain)
+            table.add_row(f"[red]{f.policy_id}[/]", f.severity.value, f"{f.file}:{f.line or '-'}",
+                          escape(f.message) + escape(chain))
         console.print(table)
     if not quiet:
         _waived(console, result, t)

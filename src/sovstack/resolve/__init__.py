@@ -77,36 +77,55 @@ class Scope:
         return path
 
     def within(self, path: Path) -> bool:
-        try:
-            return path.resolve().is_relative_to(self.root.resolve())
-        except OSError:
-            return False
-
-    def read_text(self, path: Path) -> str | None:
-        """Text of another file in the scanned tree (recorded as a dependency), or None."""
-        key = ("text", str(path))
-        if key in self.memo:
-            return self.memo[key]
-        text = None
-        if len(self.deps) < MAX_FILES and self.within(path) and path.is_file() and not path.is_symlink():
+        key = ("within", str(self.root), str(path))
+        if key not in self.memo:
             try:
-                if path.stat().st_size <= MAX_FILE_BYTES:
-                    text = path.read_bytes().decode("utf-8", errors="replace")
-                    if path.resolve() != self.doc.path.resolve():
-                        self.deps.add(str(path))
+                self.memo[key] = path.resolve().is_relative_to(self.root.resolve())
             except OSError:
-                text = None
-        self.memo[key] = text
-        return text
+                self.memo[key] = False
+        return self.memo[key]
+
+    @property
+    def shared(self) -> dict[Any, Any]:
+        """Run-wide cache (on the Workspace) for what does not depend on the document: parsed files, summaries."""
+        return self.ws.memo if self.ws is not None and hasattr(self.ws, "memo") else self.memo
+
+    def depend(self, path: Path | str) -> None:
+        if str(path) != str(self.doc.path):
+            self.deps.add(str(path))
+
+    def read_text(self, path: Path, record: bool = True) -> str | None:
+        """Text of another file in the scanned tree (recorded as a dependency unless record is False), or None."""
+        if not self.within(path) or (record and len(self.deps) >= MAX_FILES):
+            return None
+        key = ("text", str(path))
+        if key not in self.shared:
+            doc = self.ws.by_path.get(path) if self.ws is not None and hasattr(self.ws, "by_path") else None
+            text = doc.text if doc is not None else None
+            if text is None and path.is_file() and not path.is_symlink():
+                try:
+                    if path.stat().st_size <= MAX_FILE_BYTES:
+                        text = path.read_bytes().decode("utf-8", errors="replace")
+                except OSError:
+                    text = None
+            self.shared[key] = text
+        if self.shared[key] is not None and record:
+            self.depend(path)
+        return self.shared[key]
 
     def listdir(self, folder: Path) -> list[Path]:
-        if not self.within(folder) or not folder.is_dir():
+        if not self.within(folder):
+            return []
+        key = ("listdir", str(folder))
+        if key not in self.shared:
+            try:
+                self.shared[key] = sorted(p for p in folder.iterdir() if not p.is_symlink()) if folder.is_dir() else None
+            except OSError:
+                self.shared[key] = None
+        if self.shared[key] is None:
             return []
         self.folders.add(str(folder))
-        try:
-            return sorted(p for p in folder.iterdir() if not p.is_symlink())
-        except OSError:
-            return []
+        return self.shared[key]
 
 
 _CURRENT: ContextVar[Scope | None] = ContextVar("sovstack_resolve_scope", default=None)
@@ -132,10 +151,15 @@ def origin(path: Path | str, line: int | None, note: str, sc: Scope | None = Non
     sc = sc or current()
     p = Path(path)
     if sc is not None:
-        try:
-            return Origin(p.resolve().relative_to(sc.root.resolve()).as_posix(), line, note)
-        except (ValueError, OSError):
-            pass
+        key = ("origin-rel", str(p))
+        if key not in sc.memo:
+            root = sc.memo.get("root-resolved") or sc.memo.setdefault("root-resolved", sc.root.resolve())
+            try:
+                sc.memo[key] = p.resolve().relative_to(root).as_posix()
+            except (ValueError, OSError):
+                sc.memo[key] = None
+        if sc.memo[key] is not None:
+            return Origin(sc.memo[key], line, note)
     return Origin(p.name if p.is_absolute() else str(p), line, note)
 
 

@@ -22,15 +22,15 @@ def _load_yaml(sc: Scope, path: Path) -> tuple[dict[str, Any], dict[str, int]] |
     from sovstack.collect import yamlload
 
     key = ("yaml", str(path))
-    if key not in sc.memo:
-        text = sc.read_text(path)
+    text = sc.read_text(path)  # records the dependency; the parse is shared by the run
+    if key not in sc.shared:
         try:
             loaded = yamlload.load(text) if text else None
         except Exception:  # unreadable YAML gives no values; it is reported where it is checked
             loaded = None
         doc = loaded.docs[0] if loaded and loaded.docs and isinstance(loaded.docs[0], dict) else None
-        sc.memo[key] = (doc, loaded.key_lines.get(id(doc), {}) if doc is not None else {}) if doc is not None else None
-    return sc.memo[key]
+        sc.shared[key] = (doc, loaded.key_lines.get(id(doc), {}) if doc is not None else {}) if doc is not None else None
+    return sc.shared[key]
 
 
 def _vars_file(sc: Scope, path: Path, note: str, into: Defs) -> None:

@@ -32,6 +32,7 @@ class Module:
     tfvars: dict[str, list[tuple[Any, Any]]] = field(default_factory=dict)  # name -> [(value, Origin)] by precedence
     alternatives: dict[str, list[tuple[Any, Any]]] = field(default_factory=dict)  # other *.tfvars (-var-file)
     locals: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)  # the files the summary was read from
 
 
 def _parse_hcl(text: str) -> dict[str, Any] | None:
@@ -43,24 +44,25 @@ def _parse_hcl(text: str) -> dict[str, Any] | None:
         return None
 
 
-def _read_tf(sc: Scope, path: Path) -> dict[str, Any] | None:
+def _read_tf(sc: Scope, path: Path, record: bool = True) -> dict[str, Any] | None:
+    """Parsed HCL of a file: the run's Document when it has one, else parsed once per run (shared cache)."""
     key = ("hcl", str(path))
-    if key not in sc.memo:
-        if path.resolve() == sc.doc.path.resolve() and sc.doc.data:
-            sc.memo[key] = sc.doc.data[0]
+    text = sc.read_text(path, record) if path != sc.doc.path else sc.doc.text  # records the dependency
+    if key not in sc.shared:
+        doc = sc.doc if path == sc.doc.path else (sc.ws.by_path.get(path) if sc.ws is not None else None)
+        if doc is not None and doc.data and doc.kind.value == "terraform":
+            sc.shared[key] = doc.data[0]
+        elif text is None:
+            sc.shared[key] = None
+        elif path.name.endswith(".json"):
+            try:  # wrapped like the HCL parser wraps attributes
+                loaded = json.loads(text)
+                sc.shared[key] = {k: [v] for k, v in loaded.items()} if isinstance(loaded, dict) else None
+            except ValueError:
+                sc.shared[key] = None
         else:
-            text = sc.read_text(path)
-            if text is None:
-                sc.memo[key] = None
-            elif path.name.endswith(".json"):
-                try:  # wrapped like the HCL parser wraps attributes
-                    loaded = json.loads(text)
-                    sc.memo[key] = {k: [v] for k, v in loaded.items()} if isinstance(loaded, dict) else None
-                except ValueError:
-                    sc.memo[key] = None
-            else:
-                sc.memo[key] = _parse_hcl(text)
-    return sc.memo[key]
+            sc.shared[key] = _parse_hcl(text)
+    return sc.shared[key]
 
 
 def _text(sc: Scope, path: Path) -> str:
@@ -70,12 +72,18 @@ def _text(sc: Scope, path: Path) -> str:
 
 
 def module(sc: Scope, folder: Path) -> Module:
+    """Summary of a module folder, built once per run; each document using it records the files it stands on."""
     key = ("module", str(folder))
-    if key in sc.memo:
-        return sc.memo[key]
+    if key in sc.shared:
+        mod = sc.shared[key]
+        sc.listdir(folder)
+        for path in mod.files:
+            sc.depend(path)
+        return mod
     mod = Module(folder)
-    sc.memo[key] = mod
+    sc.shared[key] = mod
     files = sc.listdir(folder)
+    mod.files = [p for p in files if p.suffix == ".tf" or p.name.endswith((".tfvars", ".tfvars.json"))]
     for path in files:
         if path.suffix == ".tf":
             _collect_tf(sc, mod, path)
@@ -117,36 +125,38 @@ def _collect_vars(sc: Scope, path: Path, into: dict[str, list[tuple[Any, Any]]])
 # ---- module inputs (one level) --------------------------------------------------------------------------------
 
 def callers(sc: Scope, folder: Path) -> list[tuple[str, dict[str, Any], Path, Module]]:
-    """(module name, block, file, calling module) of module blocks in the workspace whose local source is folder."""
-    key = ("callers", str(folder))
-    if key in sc.memo:
-        return sc.memo[key]
+    """(module name, block, file, calling module) of module blocks in the tree whose local source is folder.
+    A caller may be added anywhere in the tree, so a result that consulted them is never cached."""
+    sc.cacheable = False
+    index = sc.shared.get("module-calls")
+    if index is None:
+        index = sc.shared["module-calls"] = _module_calls(sc)
     out = []
-    sc.cacheable = False  # a caller may be added anywhere in the tree: never reuse such a result blindly
-    files = sc.ws.files if sc.ws is not None else []
-    for path in files:
+    for name, body, path in index.get(str(folder.resolve()), []):
+        sc.depend(path)
+        out.append((name, body, path, module(sc, path.parent)))
+    return out
+
+
+def _module_calls(sc: Scope) -> dict[str, list[tuple[str, dict[str, Any], Path]]]:
+    """Every module block with a local source in the scanned tree, by the folder it calls (once per run)."""
+    index: dict[str, list[tuple[str, dict[str, Any], Path]]] = {}
+    for path in sc.ws.files if sc.ws is not None else []:
         if path.suffix != ".tf":
             continue
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace") if path.stat().st_size < MAX_FILE_BYTES else ""
-        except OSError:
+        text = sc.read_text(path, record=False)  # read to build the index, not a dependency of this document
+        if not text or not MODULE_SOURCE_RE.search(text):
             continue
-        if not MODULE_SOURCE_RE.search(text):
-            continue
-        data = _parse_hcl(text) or {}
-        for block in data.get("module") or []:
+        for block in (_read_tf(sc, path, record=False) or {}).get("module") or []:
             for name, body in (block or {}).items():
                 src = _scalar(body.get("source")) if isinstance(body, dict) else None
                 if isinstance(src, str) and src.startswith(("./", "../")):
                     try:
-                        same = (path.parent / src).resolve() == folder.resolve()
+                        target = str((path.parent / src).resolve())
                     except OSError:
-                        same = False
-                    if same:
-                        sc.memo[("text", str(path))] = text
-                        out.append((name, body, path, module(sc, path.parent)))
-    sc.memo[key] = out
-    return out
+                        continue
+                    index.setdefault(target, []).append((name, body, path))
+    return index
 
 
 # ---- expressions ------------------------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def _judge(doc, kind: str, conf: dict[str, Any]) -> tuple[str | None, Verdict]:
             v = classify_state_endpoint(endpoint)
             return None, Verdict(v.place, f"{v.reason} (from {path.name})", v.country, v.operator)
         if scalar(conf.get("region")) or region:
-            return "region", Verdict(Place.ABROAD, "s3 backend without an endpoint is Amazon S3, abroad", "US", "aws")
+            return None, Verdict(Place.ABROAD, "s3 backend without an endpoint is Amazon S3, abroad", "US", "aws")
         return None, Verdict(Place.UNKNOWN, "s3 backend names neither endpoint nor region here: they are given at "
                                             "terraform init, so where the state is kept cannot be verified")
     if kind in DEFAULTS:

@@ -185,7 +185,8 @@ def messenger_for_reference(text: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _token_patterns() -> list[tuple[str, re.Pattern[str]]]:
+def token_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Each messenger's credential shapes from the catalogue (bot tokens, webhook paths), compiled."""
     return [
         (mid, re.compile(p))
         for mid, m in _data()["messengers"].items()
@@ -193,11 +194,11 @@ def _token_patterns() -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
-def find_tokens(text: str) -> Iterator[tuple[str, re.Match[str]]]:
-    for mid, rx in _token_patterns():
-        for m in rx.finditer(text):
-            yield mid, m
-
-
 def label(mid: str) -> str:
     return f"{messenger_name(mid)}{' (Roskomnadzor list)' if is_rkn_listed(mid) else ''}"
+
+
+def find_tokens(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    for mid, rx in token_patterns():
+        for m in rx.finditer(text):
+            yield mid, m

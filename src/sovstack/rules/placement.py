@@ -153,3 +153,42 @@ def pulumi_package(rtype: str) -> str | None:
     if parts[0] == "pulumi" or len(parts) < 2:
         return None
     return parts[0]
+
+
+def terraform_locations(doc) -> Iterator[tuple[Any, Verdict]]:
+    """(DataLocation fact, verdict) of every provider, stateful resource and state backend of a Terraform file."""
+    from sovstack.facts import DataLocation
+    from sovstack.rules.backends import backends
+
+    data = doc.data[0] if doc.data else {}
+    for block in data.get("provider") or []:
+        for name, conf in block.items():
+            verdict, attr = provider_verdict("terraform", name, conf if isinstance(conf, dict) else {})
+            if verdict is not None:
+                yield DataLocation(line=conf.get("__start_line__"), resource=f"provider.{name}", how="provider",
+                                   provider=verdict.operator or name, region=verdict.value, store="provider",
+                                   chain=list(verdict.chain)), verdict
+    for block in data.get("resource") or []:
+        for rtype, named in block.items():
+            for rname, conf in (named or {}).items():
+                if not isinstance(conf, dict) or not holds_data_or_compute(rtype):
+                    continue
+                verdict, attr = resource_verdict(rtype, conf)
+                if verdict is not None:
+                    yield DataLocation(line=conf.get("__start_line__"), resource=f"{rtype}.{rname}", how="resource",
+                                       provider=verdict.operator, region=verdict.value, store="resource",
+                                       chain=list(verdict.chain)), verdict
+    for b in backends(doc):
+        yield DataLocation(line=b.start, resource=f"backend.{b.kind}", how="backend", store="state",
+                           chain=list(b.verdict.chain)), b.verdict
+
+
+def _register() -> None:
+    from sovstack.facts import extractor
+
+    @extractor("terraform")
+    def terraform_facts(doc, ws):
+        return [fact for fact, _ in terraform_locations(doc)]
+
+
+_register()

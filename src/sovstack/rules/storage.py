@@ -136,12 +136,28 @@ def _split(args: str) -> list[str]:
         return args.split()
 
 
+RCLONE_BOOL_FLAGS = {"-v", "-vv", "-vvv", "-P", "--progress", "--fast-list", "--dry-run", "-n", "--checksum", "-c",
+                     "--update", "-u", "--ignore-existing", "--no-traverse", "--delete-excluded", "-q", "--quiet",
+                     "--create-empty-src-dirs", "--copy-links", "-L", "--links", "-l", "--size-only", "--immutable",
+                     "--stats-one-line", "--interactive", "-i", "--no-check-certificate", "--metadata", "-M",
+                     "--use-server-modtime", "--no-update-modtime", "--inplace", "--check-first", "--ignore-times",
+                     "--ignore-size", "--ignore-checksum", "--s3-no-check-bucket", "--drive-skip-gdocs", "--verbose"}
+
+
 def rclone_targets(text: str) -> Iterator[tuple[str, str]]:
-    """(remote name, matched text) for every remote an rclone command writes to or reads from."""
+    """(remote name, matched text) for every remote an rclone command writes to or reads from: its positional
+    arguments of the form name:path (a value of a flag, a local path or a drive letter is not a remote)."""
     for m in RCLONE_CMD_RE.finditer(text):
+        after_flag = False
         for arg in _split(m.group("args")):
+            if arg.startswith("-"):
+                after_flag = "=" not in arg and arg not in RCLONE_BOOL_FLAGS
+                continue
+            if after_flag:
+                after_flag = False
+                continue
             r = REMOTE_ARG_RE.match(arg)
-            if r and not arg.startswith("-") and not re.match(r"^[A-Za-z]:[\\/]", arg):
+            if r and len(r.group("name").strip()) > 1:
                 yield r.group("name").strip(), arg
 
 
@@ -258,8 +274,8 @@ def _s3_cli(doc, line: int, m: re.Match[str]) -> Place_:
 def _openstack_env(doc) -> list[Place_]:
     if "OS_AUTH_URL" not in doc.text and "auth_url" not in doc.text:
         return []
-    if doc.kind.value in ("env", "shell", "config", "template"):
-        env = resolve.env_of(doc) if doc.kind.value in ("env", "shell") else \
+    if doc.kind.value in ("env", "shell", "config", "template", "compose"):
+        env = resolve.env_of(doc) if doc.kind.value in ("env", "shell", "compose") else \
             resolve.env.parse_env_text(doc.text, doc.path, resolve.current())
         return _os_verdict(doc, env.get("OS_AUTH_URL"), env.get("OS_REGION_NAME"))
     out = []
@@ -283,9 +299,8 @@ def _os_verdict(doc, url: resolve.Resolved | None, region: resolve.Resolved | No
         return []
     line = url.chain[0].line if url.chain and url.chain[0].file == doc.rel else doc.find_line("OS_AUTH_URL")
     v = _endpoint(url.value)
-    verdicts = [v]
     if region is not None and isinstance(region.value, str) and region.value and v.operator and \
-            v.place is not Place.UNRESOLVED and not is_unresolved(region.value):
+            v.place not in (Place.UNRESOLVED, Place.ABROAD) and not is_unresolved(region.value):
         try:
             rv = classify_region(region.value, v.operator)
         except KeyError:  # a site id, not an operator: the site's endpoint decides
@@ -294,8 +309,6 @@ def _os_verdict(doc, url: resolve.Resolved | None, region: resolve.Resolved | No
             r_line = region.chain[0].line if region.chain and region.chain[0].file == doc.rel else line
             return [_fact(doc, r_line or line, "compute", "openrc", rv, endpoint=url.value, region=region.value,
                           chain=list(region.chain), family="openstack")]
-        if rv is not None and rv.place is Place.DOMESTIC:
-            verdicts.append(rv)
     return [_fact(doc, line or 1, "compute", "openrc", v, endpoint=url.value,
                   region=region.value if region else None, chain=list(url.chain), family="openstack")]
 

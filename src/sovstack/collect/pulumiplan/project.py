@@ -143,6 +143,11 @@ def _stack_files_on_disk(folder: Path, rel_dir: str) -> list[Document]:
     return out
 
 
+# Runtimes whose programs are read without running (sovstack.rules.pulumistatic): their source files are
+# evaluated like any file; a `pulumi preview --json` or stack export of them is still checked in full.
+STATIC_RUNTIMES = ("nodejs", "go", "dotnet", "java")
+
+
 def find(docs: list[Document]) -> tuple[list[Project], list[tuple[str, str]]]:
     """Pulumi projects among parsed documents, with their stacks; plus (path, reason) for projects that cannot
     be planned (another runtime, a main outside the project)."""
@@ -157,6 +162,8 @@ def find(docs: list[Document]) -> tuple[list[Project], list[tuple[str, str]]]:
         runtime = _runtime(data)
         if runtime == "yaml":
             continue  # a Pulumi YAML program is its own Pulumi.yaml: checked as config, nothing to run
+        if runtime in STATIC_RUNTIMES:
+            continue  # read statically (providers, regions, resources) by the policies: never run
         if runtime != "python":
             problems.append((doc.rel, f"runtime {runtime or '(none)'}: the offline plan runs Python programs; "
                                       "check a `pulumi preview --json` or `pulumi stack export` file of it instead"))
