@@ -253,7 +253,7 @@ M = TypeVar("M", bound=BaseModel)
 
 # Fields whose values come from the catalogue or the tool, never from a scanned file.
 TOOL_FIELDS = frozenset({"policy_id", "category", "status", "severity", "legal_basis", "kind", "schema_version",
-                         "sha256", "started_at", "recorded_at", "identity", "region", "tool"})
+                         "sha256", "started_at", "recorded_at", "identity", "region", "tool", "fingerprint"})
 
 
 def redact_model(model: M) -> M:
