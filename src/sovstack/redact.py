@@ -226,6 +226,7 @@ def _masked_value(v: re.Match[str]) -> str:
     return f"{scheme}{quote}{_mask_value(inner)}{quote if closed else ''}"
 
 
+@lru_cache(maxsize=4096)
 def _is_credential(name: str, equals: bool) -> bool:
     parts = [p.lower() for p in _NAME_PARTS.findall(name)]
     if not parts or parts[-1] in REFERENCE_ENDINGS:
