@@ -259,7 +259,12 @@ TOOL_FIELDS = frozenset({"policy_id", "category", "status", "severity", "legal_b
 
 def redact_model(model: M) -> M:
     """A copy of a pydantic model (a Result, a Finding) with every string in it masked."""
-    return type(model).model_validate(_walk(model.model_dump(mode="python"), redact))
+    return type(model).model_validate(redact_data(model.model_dump(mode="python")))
+
+
+def redact_data(value: Any) -> Any:
+    """Plain data (a finding read from a result.json) with every string in it masked."""
+    return _walk(value, redact)
 
 
 def _walk(value: Any, fn: Callable[[str], str | None]) -> Any:
