@@ -64,8 +64,13 @@ def _catalogue(policies: Optional[Path]) -> Catalogue:
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write all or nothing: a temporary file in the same folder, then a rename."""
+    """Write all or nothing: a temporary file in the same folder, then a rename. A path that is not a regular file
+    (/dev/null, /dev/stdout, a FIFO) is written in place: renaming over it would replace the device."""
     path = path.resolve()
+    if path.exists() and not path.is_file():
+        with (open(path, "wb") if isinstance(text, bytes) else open(path, "w", encoding="utf-8")) as fh:
+            fh.write(text)
+        return
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with (os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8")) as fh:

@@ -50,6 +50,7 @@ class IgnoreFile:
     rel: str
     applied: bool
     excluded: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -66,9 +67,26 @@ class _Layer:
         return None if res.index is None else (bool(res.include), self.labels[res.index])
 
 
+class PatternError(ValueError):
+    """An --exclude pattern that is not valid gitignore syntax."""
+
+
 def _layer(base: str, sources: list[tuple[str, str]], file: IgnoreFile | None = None) -> _Layer:
-    """sources: (pattern, label) pairs in order; comments and blank lines are dropped (they never match)."""
-    kept = [(p, lab) for p, lab in sources if p.strip() and not p.lstrip().startswith("#")]
+    """sources: (pattern, label) pairs in order; comments and blank lines are dropped (they never match). An
+    invalid line of an ignore file is left out and recorded on the file (it excludes nothing: fail closed); an
+    invalid --exclude is a usage error."""
+    kept = []
+    for pattern, label in sources:
+        if not pattern.strip() or pattern.lstrip().startswith("#"):
+            continue
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except ValueError as exc:
+            if file is None:
+                raise PatternError(f"invalid pattern {label}: {exc}") from exc
+            file.problems.append(f"{label}: invalid pattern, ignored ({exc})")
+            continue
+        kept.append((pattern, label))
     return _Layer(base, pathspec.GitIgnoreSpec.from_lines([p for p, _ in kept]), [lab for _, lab in kept], file)
 
 
@@ -79,7 +97,8 @@ def _ignore_file_layer(folder: Path, base: str, applied: bool) -> _Layer | None:
     text = path.read_text(encoding="utf-8", errors="replace")
     rel = base + IGNORE_FILE
     lines = [(ln, f"{rel}:{n} {ln.strip()!r}") for n, ln in enumerate(text.splitlines(), 1)]
-    return _layer(base, lines, IgnoreFile(rel, applied))
+    file = IgnoreFile(rel, applied)
+    return _layer(base, lines, file)
 
 
 class Walker:
