@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sovstack.models import Category, Severity
-from sovstack.paths import policies_dir
+from sovstack.paths import CatalogueNotFound, policies_dir
 
 POLICY_ID = re.compile(r"^SOV-[A-Z]{3}-\d{3}$")
 
@@ -135,4 +135,8 @@ def load(root: Path) -> Catalogue:
 
 
 def load_default(root: str | None = None) -> Catalogue:
-    return load(policies_dir(root))
+    try:
+        folder = policies_dir(root)
+    except CatalogueNotFound as exc:
+        raise CatalogueError(str(exc)) from None
+    return load(folder)

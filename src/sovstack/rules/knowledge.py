@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from sovstack.paths import policies_dir
+from sovstack.paths import CatalogueNotFound, policies_dir
 
 
 class DataError(Exception):
@@ -16,7 +16,10 @@ class DataError(Exception):
 
 
 def _read(name: str) -> dict[str, Any]:
-    path = Path(policies_dir()) / "data" / name
+    try:
+        path = Path(policies_dir()) / "data" / name
+    except CatalogueNotFound as exc:
+        raise DataError(str(exc)) from None
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (OSError, yaml.YAMLError) as exc:

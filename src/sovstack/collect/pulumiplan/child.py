@@ -321,6 +321,10 @@ def _maybe_json(value):
 def _failure(exc: BaseException) -> dict:
     if _refusals:
         return {"ok": False, "reason": "refused", "error": _refusals[0]}
+    if isinstance(exc, ModuleNotFoundError) and exc.name == "pulumi":
+        return {"ok": False, "reason": "missing-module",
+                "error": "module 'pulumi' is not installed: offline plans of Pulumi programs need the sovstack[pulumi] "
+                         "extra (`pipx inject sovstack 'sovstack[pulumi]'` or `pip install 'sovstack[pulumi]'`)"}
     if isinstance(exc, ModuleNotFoundError):
         return {"ok": False, "reason": "missing-module",
                 "error": f"module {exc.name!r} is not installed in sovstack's environment (the program imports it)"}
