@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,7 +34,10 @@ def main() -> int:
     ap.add_argument("tree", nargs="?", default=str(ROOT / "examples"))
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    sov = [str(BIN / "sovstack"), "check", args.tree, "--format", "json", "--output", os.devnull]
+    # Not --output /dev/null: sovstack writes outputs atomically (temporary file + rename), which run as root
+    # replaces the device node with a regular file.
+    scratch = tempfile.mkdtemp(prefix="sovstack-bench-")
+    sov = [str(BIN / "sovstack"), "check", args.tree, "--format", "json", "--output", os.path.join(scratch, "r.json")]
     ck = [str(BIN / "checkov"), "-d", args.tree, "--external-checks-dir", str(ROOT / "policies/checks/checkov"),
           "--skip-download", "--quiet", "--compact", "-o", "json"]
     timed(sov)  # warm the file cache for both
@@ -46,6 +51,7 @@ def main() -> int:
     for label, rel in ONE_FILE.items():
         one = [timed([str(BIN / "sovstack"), "check", str(ROOT / rel), "--format", "json"]) for _ in range(args.runs)]
         print(f"one-file check ({label}): {statistics.median(one):.3f} s  (runs: {', '.join(f'{t:.3f}' for t in one)})")
+    shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

@@ -7,8 +7,8 @@ from importlib import resources
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# The wheel maps the repository's policies/ folder to this package (pyproject.toml, [tool.setuptools]).
-CATALOGUE_PACKAGE = "sovstack._catalogue"
+# The wheel maps the repository's policies/ folder to the package sovstack._catalogue (setup.py).
+CATALOGUE_FOLDER = "_catalogue"
 
 
 class CatalogueNotFound(Exception):
@@ -26,15 +26,13 @@ def policies_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 def bundled_policies() -> Path:
     """The catalogue shipped with the code: package data in a wheel, policies/ beside src/ in a checkout."""
+    # Anchored at the regular package sovstack: files() of the namespace package itself gives no plain path.
+    # Wheels install unzipped, so the package data are real files the engine can import checks from.
+    packaged = Path(str(resources.files("sovstack"))) / CATALOGUE_FOLDER
     checkout = REPO_ROOT / "policies"
-    if (checkout / "metadata").is_dir() and (REPO_ROOT / "src" / "sovstack").is_dir():
-        return checkout
-    try:
-        packaged = Path(str(resources.files(CATALOGUE_PACKAGE)))
-    except ModuleNotFoundError:
-        packaged = None
-    if packaged is not None and (packaged / "metadata").is_dir():
-        return packaged  # wheels install unzipped, so the package data are real files the engine can import
+    for folder in (packaged, checkout):
+        if (folder / "metadata").is_dir():
+            return folder
     raise CatalogueNotFound(
-        "the policy catalogue is missing from this installation (looked for the package data "
-        f"{CATALOGUE_PACKAGE} and for {checkout}); reinstall sovstack, or give --policies DIR or SOVSTACK_POLICIES")
+        f"the policy catalogue is missing from this installation (looked for {packaged} and {checkout}); "
+        "reinstall sovstack, or give --policies DIR or SOVSTACK_POLICIES")
