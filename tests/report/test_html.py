@@ -130,3 +130,14 @@ def test_every_requirement_of_the_frameworks_is_in_the_overview(result, catalogu
     for fw in catalogue.frameworks:
         for req in fw.requirements:
             assert f'data-requirement="{req.id}"' in html and escape(req.title.get(lang)) in html
+
+
+@pytest.mark.parametrize("fmt", [Format.HTML])
+def test_legal_citations_in_the_reports_language(result, catalogue, fmt):
+    """Laws and articles come from the catalogue in the report's language: the Russian page cites them in Russian."""
+    ru, en = fmt.render(result, catalogue, "ru"), fmt.render(result, catalogue, "en")
+    ref = catalogue.get("SOV-MSG-001").legal[0]
+    assert escape(catalogue.cite(ref, "ru")) in ru and escape(ref.label()) not in ru
+    assert escape(ref.label()) in en
+    for req in (r for fw in catalogue.frameworks for r in fw.requirements):
+        assert escape(req.ref) not in ru, req.ref
