@@ -141,3 +141,13 @@ def test_legal_citations_in_the_reports_language(result, catalogue, fmt):
     assert escape(ref.label()) in en
     for req in (r for fw in catalogue.frameworks for r in fw.requirements):
         assert escape(req.ref) not in ru, req.ref
+
+
+def test_input_kinds_are_named_in_the_reports_language(result, catalogue):
+    from sovstack.models import Kind
+    from sovstack.report.templating import labels
+
+    assert all(k.value in labels("ru")["kinds"] and k.value in labels("en")["kinds"] for k in Kind)
+    errored = result.inputs[1].model_copy(update={"kind": "config"})
+    html = _html(result.model_copy(update={"inputs": [result.inputs[0], errored]}), catalogue)
+    assert "<td>файл конфигурации</td>" in html and "<td>config</td>" not in html
