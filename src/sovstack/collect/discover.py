@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
-
-import pathspec
+from typing import TYPE_CHECKING, Iterator
 
 from sovstack.collect import archives
+
+if TYPE_CHECKING:
+    import pathspec
 
 DEFAULT_IGNORES = [".git/", ".venv/", "venv/", "node_modules/", "__pycache__/", ".terraform/", ".pytest_cache/",
                    ".mypy_cache/", ".tox/", ".hypothesis/", "*.egg-info/", ".ruff_cache/"]
@@ -75,6 +76,8 @@ def _layer(base: str, sources: list[tuple[str, str]], file: IgnoreFile | None = 
     """sources: (pattern, label) pairs in order; comments and blank lines are dropped (they never match). An
     invalid line of an ignore file is left out and recorded on the file (it excludes nothing: fail closed); an
     invalid --exclude is a usage error."""
+    import pathspec  # noqa: PLC0415 - its import probes optional backends; a one-file check need not pay it
+
     kept = []
     for pattern, label in sources:
         if not pattern.strip() or pattern.lstrip().startswith("#"):
