@@ -3,6 +3,7 @@ the rule that decided it (built-in default, --exclude, a .sovstackignore at a na
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,8 +113,13 @@ class Walker:
         self.root_arg = root_arg
         self.audit = audit
         self.ignore_files: list[IgnoreFile] = []
-        self._base = _layer("", [(p, f"built-in default {p!r}") for p in DEFAULT_IGNORES] +
-                            [(p, f"--exclude {p!r}") for p in excludes or []])
+        self.excludes = list(excludes or [])
+
+    @functools.cached_property
+    def _base(self) -> _Layer:
+        """Built on the first folder walked: a one-file check (a pre-commit hook's) never loads pathspec."""
+        return _layer("", [(p, f"built-in default {p!r}") for p in DEFAULT_IGNORES] +
+                      [(p, f"--exclude {p!r}") for p in self.excludes])
 
     def __iter__(self) -> Iterator[Candidate | DiscoveryError | NotEvaluated]:
         root = self.root_arg.resolve()
