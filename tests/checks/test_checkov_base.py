@@ -10,7 +10,7 @@ import sys
 from typer.testing import CliRunner
 from sovstack.cli import app
 res = CliRunner().invoke(app, ["check", sys.argv[1], "--format", "json"])
-print(res.exit_code, sorted(m for m in sys.modules if m.split(".")[0] in {"checkov", "weasyprint", "pulumi"}))
+print(res.exit_code, sorted(m for m in sys.modules if m.split(".")[0] in {"checkov", "weasyprint", "pulumi", "pathspec"}))
 """
 
 
