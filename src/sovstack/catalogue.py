@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sovstack.models import Category, Severity
-from sovstack.paths import CatalogueNotFound, policies_dir
+from sovstack.paths import CatalogueNotFound, activate, policies_dir
 
 POLICY_ID = re.compile(r"^SOV-[A-Z]{3}-\d{3}$")
 
@@ -154,6 +154,7 @@ def load(root: Path) -> Catalogue:
             for pid in req.policies:
                 if pid not in policies:
                     raise CatalogueError(f"framework {fw.id}: requirement {req.id} names unknown policy {pid}")
+    activate(root)
     citations = root / "data" / "citations.yaml"
     return Catalogue(root, policies, frameworks, _validate(Citations, citations) if citations.is_file() else None)
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 from importlib import resources
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The wheel maps the repository's policies/ folder to the package sovstack._catalogue (setup.py).
 CATALOGUE_FOLDER = "_catalogue"
+
+
+_active: Path | None = None  # the catalogue this process loaded (catalogue.load): its data/ is what the rules read
 
 
 class CatalogueNotFound(Exception):
@@ -36,3 +40,28 @@ def bundled_policies() -> Path:
     raise CatalogueNotFound(
         f"the policy catalogue is missing from this installation (looked for {packaged} and {checkout}); "
         "reinstall sovstack, or give --policies DIR or SOVSTACK_POLICIES")
+
+
+def activate(root: Path) -> None:
+    """Called when a catalogue is loaded, so that the rules read the data of the same catalogue (--policies DIR
+    with its own data/ included). What the rules derived from another catalogue's data is dropped."""
+    global _active
+    root = Path(root).resolve()
+    if root != _active:
+        _active = root
+        _clear_rule_caches()
+
+
+def _clear_rule_caches() -> None:
+    """The rules cache what they read from data/ (lru_cache); redacting the command line fills some of them
+    before the catalogue of --policies is loaded."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("sovstack.rules."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
+def data_dir() -> Path:
+    """data/ of the loaded catalogue, else of the default one."""
+    return (_active or policies_dir()) / "data"

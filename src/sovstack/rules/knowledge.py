@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from sovstack.paths import CatalogueNotFound, policies_dir
+from sovstack.paths import CatalogueNotFound, data_dir
 
 
 class DataError(Exception):
@@ -17,7 +16,7 @@ class DataError(Exception):
 
 def _read(name: str) -> dict[str, Any]:
     try:
-        path = Path(policies_dir()) / "data" / name
+        path = data_dir() / name
     except CatalogueNotFound as exc:
         raise DataError(str(exc)) from None
     try:
