@@ -10,7 +10,7 @@ SHIPPED = ["checks", "checks.*", "crossguard", "crossguard.*", "data", "data.*",
            "frameworks", "frameworks.*", "metadata", "metadata.*"]  # fixtures/ are test data, not shipped
 
 setup(
-    packages=find_namespace_packages("src", include=["sovstack", "sovstack.*"], exclude=["sovstack.templates"])
+    packages=find_namespace_packages("src", include=["sovstack", "sovstack.*"])
     + [CATALOGUE]
     + [f"{CATALOGUE}.{p}" for p in find_namespace_packages("policies", include=SHIPPED)],
     package_dir={"": "src", CATALOGUE: "policies"},
