@@ -45,3 +45,15 @@ def test_the_rules_read_the_data_of_the_catalogue_given(custom):
     assert "SOV-MSG-004" in _failed(custom, "--policies", str(custom / "pol"))
     env = {**os.environ, "SOVSTACK_POLICIES": str(custom / "pol")}
     assert "SOV-MSG-004" in _failed(custom, env=env)
+
+
+def test_an_installation_without_its_catalogue_says_so(monkeypatch, tmp_path):
+    from sovstack import paths
+    from sovstack.catalogue import CatalogueError, load_default
+
+    monkeypatch.delenv("SOVSTACK_POLICIES", raising=False)
+    monkeypatch.setattr(paths, "REPO_ROOT", tmp_path)  # no checkout beside the code
+    monkeypatch.setattr(paths, "CATALOGUE_FOLDER", "_no_catalogue_here")  # and no package data
+    with pytest.raises(CatalogueError, match="catalogue is missing from this installation"):
+        load_default()
+    assert paths.policies_dir(tmp_path / "given") == (tmp_path / "given").resolve()  # --policies still wins
