@@ -114,10 +114,13 @@ class Walker:
         self.audit = audit
         self.ignore_files: list[IgnoreFile] = []
         self.excludes = list(excludes or [])
+        if self.excludes:
+            self._base  # noqa: B018 - an invalid --exclude is a usage error even when only a file is scanned
 
     @functools.cached_property
     def _base(self) -> _Layer:
-        """Built on the first folder walked: a one-file check (a pre-commit hook's) never loads pathspec."""
+        """Built on the first folder walked (or at once to check --exclude): a one-file check (a pre-commit hook's)
+        never loads pathspec."""
         return _layer("", [(p, f"built-in default {p!r}") for p in DEFAULT_IGNORES] +
                       [(p, f"--exclude {p!r}") for p in self.excludes])
 
