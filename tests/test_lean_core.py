@@ -1,4 +1,4 @@
-"""The lean core: with checkov, WeasyPrint, Pulumi and Ansible unimportable, every kind of input is still checked
+"""The lean core: with checkov, WeasyPrint, Pulumi, Ansible and the hub's server unimportable, every input kind is checked
 (Terraform and Kubernetes policies included), and the PDF report names the extra it needs."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import sys
 
 BLOCKER = """
 import importlib.abc, sys
-BLOCKED = {"checkov", "weasyprint", "pulumi", "pulumi_policy", "ansible"}
+BLOCKED = {"checkov", "weasyprint", "pulumi", "pulumi_policy", "ansible", "fastapi", "uvicorn", "sqlalchemy", "alembic",
+           "psycopg", "argon2", "httpx", "selenium"}
 class Block(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] in BLOCKED:

@@ -6,9 +6,11 @@ import importlib
 from types import ModuleType
 
 # What each extra brings, by the top-level module that shows it is installed.
-EXTRAS = {"pdf": "weasyprint", "pulumi": "pulumi", "crossguard": "pulumi_policy", "checkov": "checkov"}
+EXTRAS = {"pdf": "weasyprint", "pulumi": "pulumi", "crossguard": "pulumi_policy", "checkov": "checkov",
+          "hub": "fastapi"}
 PURPOSE = {"pdf": "PDF reports", "pulumi": "offline plans of Pulumi programs",
-           "crossguard": "the CrossGuard policy pack", "checkov": "running the policies under checkov"}
+           "crossguard": "the CrossGuard policy pack", "checkov": "running the policies under checkov",
+           "hub": "the compliance hub"}
 
 
 class MissingExtra(ImportError):
