@@ -18,8 +18,8 @@ class MissingExtra(ImportError):
 
 
 def hint(extra: str) -> str:
-    return (f"{PURPOSE[extra]} need the sovstack[{extra}] extra: `pipx inject sovstack 'sovstack[{extra}]'` "
-            f"or `pip install 'sovstack[{extra}]'`")
+    return (f"the sovstack[{extra}] extra is needed for {PURPOSE[extra]}: "
+            f"`pipx inject sovstack 'sovstack[{extra}]'` or `pip install 'sovstack[{extra}]'`")
 
 
 def require(extra: str, module: str | None = None) -> ModuleType:

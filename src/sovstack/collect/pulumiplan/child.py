@@ -323,8 +323,9 @@ def _failure(exc: BaseException) -> dict:
         return {"ok": False, "reason": "refused", "error": _refusals[0]}
     if isinstance(exc, ModuleNotFoundError) and exc.name == "pulumi":
         return {"ok": False, "reason": "missing-module",
-                "error": "module 'pulumi' is not installed: offline plans of Pulumi programs need the sovstack[pulumi] "
-                         "extra (`pipx inject sovstack 'sovstack[pulumi]'` or `pip install 'sovstack[pulumi]'`)"}
+                "error": "module 'pulumi' is not installed: the sovstack[pulumi] extra is needed for offline plans "
+                         "of Pulumi programs (`pipx inject sovstack 'sovstack[pulumi]'` or "
+                         "`pip install 'sovstack[pulumi]'`)"}
     if isinstance(exc, ModuleNotFoundError):
         return {"ok": False, "reason": "missing-module",
                 "error": f"module {exc.name!r} is not installed in sovstack's environment (the program imports it)"}
