@@ -1,5 +1,5 @@
-"""The lean core: with checkov, WeasyPrint, Pulumi, Ansible and the hub's server unimportable, every input kind is checked
-(Terraform and Kubernetes policies included), and the PDF report names the extra it needs."""
+"""The lean core: with checkov, WeasyPrint, Pulumi, Ansible and the hub's server unimportable, every input kind is
+checked (Terraform and Kubernetes policies included), and the PDF report names the extra it needs."""
 
 from __future__ import annotations
 
