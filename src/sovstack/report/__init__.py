@@ -39,13 +39,16 @@ class Format(StrEnum):
         return self in (Format.SARIF, Format.GITLAB, Format.CODEQUALITY)
 
     def render(self, result: Result, catalogue: Catalogue, lang: str = "en",
-               repo_root: Path | None = None) -> str | bytes:
+               repo_root: Path | None = None, **view: object) -> str | bytes:
         """Every format renders a masked copy: a credential in any field (an input error, a resource name, a
         result read back from an older run) never reaches a report. repo_root: the repository the forge shows
-        (--repo-root) for the located formats; by default the .git folder above the scan."""
+        (--repo-root) for the located formats; by default the .git folder above the scan. view: the table's
+        terminal options."""
         from sovstack.redact import redact_model
 
         module = importlib.import_module(f"sovstack.report.{self.value}_format")
         if self.located:
             return module.render(redact_model(result), catalogue, lang, repo_root=repo_root)
+        if self is Format.TABLE:  # terminal options: width, colour, compact, quiet
+            return module.render(redact_model(result), catalogue, lang, **view)
         return module.render(redact_model(result), catalogue, lang)
