@@ -53,3 +53,21 @@ def test_catalogue_rejects_duplicates_and_missing_ids(root, tmp_path):
     shutil.copy(broken / "metadata/SOV-MSG-001.yaml", broken / "metadata/SOV-MSG-002.yaml")
     with pytest.raises(CatalogueError, match="does not match"):
         load(broken)
+
+
+def test_every_legal_citation_has_its_russian_wording(catalogue):
+    """Russian reports cite laws in Russian: each law, article and requirement reference the catalogue uses is in
+    data/citations.yaml (a new citation fails here until its wording is added)."""
+    cited = catalogue.citations
+    refs = [ref for meta in catalogue.policies.values() for ref in meta.legal]
+    assert {ref.law for ref in refs} | {fw.law for fw in catalogue.frameworks} <= cited.laws.keys()
+    articles = {ref.article for ref in refs} | {req.ref for fw in catalogue.frameworks for req in fw.requirements}
+    assert articles <= cited.articles.keys(), sorted(articles - cited.articles.keys())
+    for text in [catalogue.cite(ref, "ru") for ref in refs] + list(cited.articles.values()):
+        assert not re.search(r"\b(art|part|amended|worded)\b|FZ", text), text
+
+
+def test_citations_follow_the_report_language(catalogue):
+    ref = catalogue.get("SOV-MSG-001").legal[0]
+    assert catalogue.cite(ref, "en") == "149-FZ art. 10 part 8 (amended by 41-FZ of 01.04.2025)"
+    assert catalogue.cite(ref, "ru") == "149-ФЗ, ч. 8 ст. 10 (в ред. Федерального закона от 01.04.2025 № 41-ФЗ)"

@@ -136,3 +136,14 @@ def test_every_catalogue_shape_trips_the_catalogue_pass():
     for mid, rx in messengers.token_patterns():
         literal = rx.pattern.replace("\\", "").lower()
         assert any(g in literal for g in CATALOGUE_GATE), (mid, rx.pattern)
+
+
+def test_plain_result_data_is_masked_tool_fields_kept():
+    """What the hub reads from an uploaded result.json (which may predate masking)."""
+    from sovstack.redact import redact_data
+
+    f = {"policy_id": "SOV-MSG-001", "message": f"token={RAND}", "chain": [{"note": f"Authorization: Bearer {RAND}"}],
+         "waiver": {"reason": f"until https://u:{RAND}@h/"}, "legal_basis": ["149-FZ art. 10"], "line": 3}
+    masked = redact_data(f)
+    assert RAND not in repr(masked)
+    assert masked["policy_id"] == "SOV-MSG-001" and masked["line"] == 3 and masked["legal_basis"] == f["legal_basis"]

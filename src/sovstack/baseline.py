@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sovstack.models import BaselineEntry, BaselineInfo, Finding, Status
+from sovstack.redact import redact
 
 FORMAT = "sovstack-baseline"
 VERSION = 1
@@ -44,7 +45,7 @@ def with_fingerprints(findings: list[Finding]) -> list[Finding]:
 def create(findings: list[Finding]) -> str:
     """The baseline of every failed finding, as JSON text (sorted: the file diffs well under review)."""
     entries = sorted((BaselineEntry(fingerprint=f.fingerprint or fingerprint(f), policy_id=f.policy_id, file=f.file,
-                                    line=f.line, message=f.message)
+                                    line=f.line, message=redact(f.message) or "")
                       for f in findings if f.status is Status.FAILED),
                      key=lambda e: (e.file, e.line or 0, e.policy_id, e.fingerprint))
     doc = {"format": FORMAT, "version": VERSION, "findings": [e.model_dump() for e in entries]}

@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sovstack.models import Category, Severity
-from sovstack.paths import policies_dir
+from sovstack.paths import CatalogueNotFound, activate, policies_dir
 
 POLICY_ID = re.compile(r"^SOV-[A-Z]{3}-\d{3}$")
 
@@ -86,11 +86,34 @@ class Framework(Strict):
     requirements: list[Requirement] = Field(min_length=1)
 
 
+class Citations(Strict):
+    """Russian wording of the catalogue's English legal citations (data/citations.yaml)."""
+
+    laws: dict[str, str] = {}
+    articles: dict[str, str] = {}
+
+    def cite(self, law: str | None, article: str, lang: str) -> str:
+        """'149-FZ art. 10 part 8' in English; '149-ФЗ, ч. 8 ст. 10' in Russian (as given when not listed)."""
+        if lang != "ru":
+            return f"{law} {article}" if law else article
+        ru = self.articles.get(article, article)
+        return f"{self.laws.get(law, law)}, {ru}" if law else ru
+
+
 class Catalogue:
-    def __init__(self, root: Path, policies: dict[str, PolicyMeta], frameworks: list[Framework]):
+    def __init__(self, root: Path, policies: dict[str, PolicyMeta], frameworks: list[Framework],
+                 citations: Citations | None = None):
         self.root = root
         self.policies = policies
         self.frameworks = frameworks
+        self.citations = citations or Citations()
+
+    def cite(self, ref: LegalRef, lang: str) -> str:
+        """A policy's legal reference in the report's language."""
+        return self.citations.cite(ref.law, ref.article, lang)
+
+    def cite_requirement(self, framework: Framework, requirement: Requirement, lang: str) -> str:
+        return self.citations.cite(None, requirement.ref, lang)
 
     def get(self, policy_id: str) -> PolicyMeta:
         try:
@@ -131,8 +154,14 @@ def load(root: Path) -> Catalogue:
             for pid in req.policies:
                 if pid not in policies:
                     raise CatalogueError(f"framework {fw.id}: requirement {req.id} names unknown policy {pid}")
-    return Catalogue(root, policies, frameworks)
+    activate(root)
+    citations = root / "data" / "citations.yaml"
+    return Catalogue(root, policies, frameworks, _validate(Citations, citations) if citations.is_file() else None)
 
 
 def load_default(root: str | None = None) -> Catalogue:
-    return load(policies_dir(root))
+    try:
+        folder = policies_dir(root)
+    except CatalogueNotFound as exc:
+        raise CatalogueError(str(exc)) from None
+    return load(folder)

@@ -20,6 +20,7 @@ os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")  # checkov must never phone hom
 os.environ.setdefault("CHECKOV_RUN_SCA_PACKAGE_SCAN_V2", "false")
 
 from sovstack import __version__  # noqa: E402
+from sovstack.extras import MissingExtra  # noqa: E402
 from sovstack.catalogue import Catalogue, CatalogueError, load_default  # noqa: E402
 from sovstack.models import EvidenceFile, History, InputStatus, Result, Severity, Status  # noqa: E402
 from sovstack.report import Format  # noqa: E402
@@ -64,8 +65,13 @@ def _catalogue(policies: Optional[Path]) -> Catalogue:
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write all or nothing: a temporary file in the same folder, then a rename."""
+    """Write all or nothing: a temporary file in the same folder, then a rename. A path that is not a regular file
+    (/dev/null, /dev/stdout, a FIFO) is written in place: renaming over it would replace the device."""
     path = path.resolve()
+    if path.exists() and not path.is_file():
+        with (open(path, "wb") if isinstance(text, bytes) else open(path, "w", encoding="utf-8")) as fh:
+            fh.write(text)
+        return
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with (os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8")) as fh:
@@ -107,6 +113,7 @@ def check(
     lang: Annotated[Optional[Lang], typer.Option(envvar="SOVSTACK_LANG", help="Report language (default: ru for html, pdf and markdown, en for the others).")] = None,
     compact: Annotated[bool, typer.Option("--compact", help="Table: one line per finding, no lists of inputs left out.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Table: only violations, errors and the verdict.")] = False,
+    repo_root: Annotated[Optional[Path], typer.Option(help="Repository root that SARIF, GitLab SAST and Code Quality paths are relative to (default: the folder with .git above the scanned path).")] = None,
     config: Annotated[Optional[Path], typer.Option(envvar="SOVSTACK_CONFIG", help="Configuration file (default: .sovstack.yaml, or [tool.sovstack] in pyproject.toml, in the current folder).")] = None,
     policies: Annotated[Optional[Path], typer.Option(help="Policy catalogue folder.")] = None,
     exclude: Annotated[Optional[list[str]], typer.Option(help="gitignore-style pattern to skip; repeatable.")] = None,
@@ -126,7 +133,7 @@ def check(
     scan = list(paths or [Path.cwd()])
     given = dict(fmt=fmt, output=output, fail_on=fail_on, soft_fail=soft_fail, waivers=waivers, baseline=baseline,
                  policy=policy, skip_policy=skip_policy, lang=lang, compact=compact, quiet=quiet, exclude=exclude,
-                 plan=plan, plan_timeout=plan_timeout, max_file_size=max_file_size)
+                 plan=plan, plan_timeout=plan_timeout, max_file_size=max_file_size, repo_root=repo_root)
     o, config_record = _with_config(ctx, given, config, scan, audit)
     formats, outputs = _formats(o["fmt"], o["output"])
     lang_code = o["lang"].value if o["lang"] else None
@@ -143,7 +150,7 @@ def check(
             result = service.check(req, catalogue)
     except service.ServiceError as exc:
         raise fail(str(exc)) from exc
-    view = {"compact": o["compact"], "quiet": o["quiet"]}
+    view = {"compact": o["compact"], "quiet": o["quiet"], "repo_root": o["repo_root"]}
     emit(result, catalogue, formats, outputs, lang_code, view)
     if create_baseline is not None:
         write_atomic(create_baseline, service.baseline_text(result))
@@ -292,14 +299,14 @@ def emit(result: Result, catalogue: Catalogue, formats: list[Format], outputs: l
 
 def _render(fmt: Format, result: Result, catalogue: Catalogue, lang: str, view: Optional[dict], to_stdout: bool
             ) -> str | bytes:
+    view = dict(view or {})
+    repo_root = view.pop("repo_root", None)
     if fmt is not Format.TABLE:
-        return fmt.render(result, catalogue, lang)
-    from sovstack.report import table_format
-
+        return fmt.render(result, catalogue, lang, repo_root=repo_root)
     tty = to_stdout and sys.stdout.isatty()
     width = shutil.get_terminal_size((160, 24)).columns if tty else 160
     colour = tty and not os.environ.get("NO_COLOR")
-    return table_format.render(result, catalogue, lang, width=width, colour=colour, **(view or {}))
+    return fmt.render(result, catalogue, lang, width=width, colour=colour, **view)
 
 
 @app.command()
@@ -570,6 +577,9 @@ def main() -> None:
         sys.stderr.write(f"\nsovstack: interrupted while {stage}: stopped, running plans killed; no report or "
                          "output file was written\n")
         sys.exit(EXIT_INTERRUPTED)
+    except MissingExtra as exc:  # an optional part is not installed: the message names the extra
+        sys.stderr.write(f"sovstack: error: {exc}\n")
+        sys.exit(EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 - a crash must not look like "violations found" (exit 1)
         if debug:
             traceback.print_exc()

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from pulumi_policy import EnforcementLevel, PolicyComplianceFramework, StackValidationPolicy
-from pulumi_policy.proxy import _is_unknown
-
 from sovstack.catalogue import Catalogue, load_default
+from sovstack.extras import require
+
+require("crossguard")  # a clear message naming the extra instead of a bare ModuleNotFoundError
+from pulumi_policy import EnforcementLevel, PolicyComplianceFramework, StackValidationPolicy  # noqa: E402
+from pulumi_policy.proxy import _is_unknown  # noqa: E402
+
 from sovstack.rules import pulumigraph
 
 MANDATORY_SEVERITIES = {"critical", "high"}

@@ -188,6 +188,7 @@ class ControlFile(Strict):
     applied: bool  # False under --audit for in-tree files: listed with what they would have done
     excluded: list[str] = Field(default_factory=list)  # paths it excluded (or would have)
     waived: list[str] = Field(default_factory=list)  # "POLICY file:line" of findings it waived (or would have)
+    problems: list[str] = Field(default_factory=list)  # lines that could not be used (invalid patterns)
 
 
 class RegionCounts(Strict):

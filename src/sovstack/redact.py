@@ -226,6 +226,7 @@ def _masked_value(v: re.Match[str]) -> str:
     return f"{scheme}{quote}{_mask_value(inner)}{quote if closed else ''}"
 
 
+@lru_cache(maxsize=4096)
 def _is_credential(name: str, equals: bool) -> bool:
     parts = [p.lower() for p in _NAME_PARTS.findall(name)]
     if not parts or parts[-1] in REFERENCE_ENDINGS:
@@ -253,12 +254,17 @@ M = TypeVar("M", bound=BaseModel)
 
 # Fields whose values come from the catalogue or the tool, never from a scanned file.
 TOOL_FIELDS = frozenset({"policy_id", "category", "status", "severity", "legal_basis", "kind", "schema_version",
-                         "sha256", "started_at", "recorded_at", "identity", "region", "tool"})
+                         "sha256", "started_at", "recorded_at", "identity", "region", "tool", "fingerprint"})
 
 
 def redact_model(model: M) -> M:
     """A copy of a pydantic model (a Result, a Finding) with every string in it masked."""
-    return type(model).model_validate(_walk(model.model_dump(mode="python"), redact))
+    return type(model).model_validate(redact_data(model.model_dump(mode="python")))
+
+
+def redact_data(value: Any) -> Any:
+    """Plain data (a finding read from a result.json) with every string in it masked."""
+    return _walk(value, redact)
 
 
 def _walk(value: Any, fn: Callable[[str], str | None]) -> Any:

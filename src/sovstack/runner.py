@@ -79,7 +79,8 @@ def collect(opts: Options, cache: Cache | None = None, ctx: str | None = None) -
         for item in walker:
             _take(item, root, opts, out, many, cache, ctx)
         out.control += [ControlFile(path=_label(many, f.rel, root), type="ignore", source="in-tree",
-                                    applied=f.applied, excluded=[_label(many, r, root) for r in f.excluded])
+                                    applied=f.applied, excluded=[_label(many, r, root) for r in f.excluded],
+                                    problems=f.problems)
                         for f in walker.ignore_files]
     return out
 

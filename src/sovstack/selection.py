@@ -40,5 +40,5 @@ def select(catalogue: Catalogue, only: list[str], skip: list[str]) -> tuple[Cata
     if not chosen:
         raise SelectionError("the selection leaves no policy to run")
     narrowed = Catalogue(catalogue.root, {k: v for k, v in catalogue.policies.items() if k in chosen},
-                         catalogue.frameworks)
+                         catalogue.frameworks, catalogue.citations)
     return narrowed, Selection(policies=sorted(chosen), left_out=sorted(set(catalogue.policies) - chosen))

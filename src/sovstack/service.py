@@ -13,6 +13,7 @@ from sovstack import baseline as baseline_mod
 from sovstack import decide, runner
 from sovstack import waivers as waiver_mod
 from sovstack.catalogue import Catalogue
+from sovstack.collect import discover
 from sovstack.models import ControlFile, EvidenceFile, Result, Severity, Status
 from sovstack.selection import SelectionError, select
 
@@ -64,7 +65,10 @@ def check(req: CheckRequest, catalogue: Catalogue) -> Result:
     evidence = load_evidence(req.evidence)
     if req.started:
         req.started(opts)
-    result = runner.run(opts, narrowed)
+    try:
+        result = runner.run(opts, narrowed)
+    except discover.PatternError as exc:
+        raise ServiceError(str(exc)) from exc
     result.command, result.excludes, result.evidence, result.selection = req.command, list(req.excludes), \
         evidence, selection
     if req.config is not None:

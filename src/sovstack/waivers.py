@@ -6,14 +6,17 @@ import datetime as dt
 import unicodedata
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sovstack.catalogue import POLICY_ID, Catalogue
 from sovstack.collect import yamlload
 from sovstack.models import Finding, Severity, Status, WaiverRef
+
+if TYPE_CHECKING:
+    import pathspec
 
 DEFAULT_FILE = "sovstack-waivers.yaml"
 MAX_DAYS = 180
@@ -52,9 +55,9 @@ class Waiver(BaseModel):
         return v
 
     @cached_property
-    def spec(self) -> pathspec.PathSpec:
+    def spec(self) -> pathspec.GitIgnoreSpec:
         """The target read as one line of a .gitignore, the way --exclude and .sovstackignore are read."""
-        return pathspec.PathSpec.from_lines("gitignore", [self.target])
+        return _gitignore([self.target])
 
     def covers(self, name: str) -> bool:
         """A file path or a resource name the target names: by pattern, as the walk prunes a folder and then its
@@ -143,7 +146,13 @@ RESOURCE_PROBES = ("aws_s3_bucket.data", "notify telegram", "module.net.yandex_v
                    "urn:pulumi:prod::sovstack::aws:s3/bucket:Bucket::logs", "slack_configs", "bot-runtime", "Q")
 
 
-def _covers(spec: pathspec.PathSpec, name: str) -> bool:
+def _gitignore(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec  # noqa: PLC0415 - its import probes optional backends; a run without waivers need not pay it
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _covers(spec: pathspec.GitIgnoreSpec, name: str) -> bool:
     parts = name.split("/")
     folders = ("/".join(parts[:i]) + "/" for i in range(1, len(parts)))
     return any(spec.match_file(d) for d in folders) or spec.match_file(name)
@@ -153,10 +162,12 @@ def _target_problem(target: str) -> str | None:
     """Why a target may not stand: blank, a negation, or one that takes in every file or every resource."""
     if not target.strip():
         return "target is empty"
+    if not target.strip(" /.\t"):
+        return f"target {target!r} is the root of the tree: name the files or resources the waiver covers"
     if target.lstrip().startswith("!"):
         return f"target {target!r} is a negation: a target names what the waiver covers"
     try:
-        spec = pathspec.PathSpec.from_lines("gitignore", [target])
+        spec = _gitignore([target])
     except ValueError as exc:  # pathspec's GitIgnorePatternError: a trailing '\\', an unclosed range
         return f"target {target!r} is not a gitignore-style pattern: {exc}"
     files = [_covers(spec, p) for p in TOP_PROBES + NESTED_PROBES]

@@ -86,3 +86,11 @@ def test_ctrl_c_stops_plans_and_exits_130(tmp_path):
     assert not out.exists() and not [p for p in os.listdir(tmp_path) if p.startswith(".result.json")]
     time.sleep(0.5)
     assert not _plan_processes(proc.pid, tmp_path), "a plan process outlived the run"
+
+
+def test_output_to_a_device_writes_in_place(sovstack, tmp_path):
+    (tmp_path / "a.yml").write_text("route:\n  receiver: x\nreceivers:\n- name: x\n")
+    before = os.stat("/dev/null")
+    code, _, _ = sovstack("check", str(tmp_path), "-f", "json", "-o", "/dev/null")
+    after = os.stat("/dev/null")
+    assert code in (0, 1) and after.st_rdev == before.st_rdev and not Path("/dev/null").is_file()

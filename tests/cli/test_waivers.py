@@ -84,7 +84,7 @@ def test_owner_cannot_approve_their_own_waiver(sovstack, tree, owner, approver):
     assert "sovstack-waivers.yaml" in err and "W-SELF" in err and "owner" in err
 
 
-@pytest.mark.parametrize("target", ["*", "**", "**/*", "/", "/**", "?*", "*/", "**/", "[!.]*", "*.*", "***", " ",
+@pytest.mark.parametrize("target", ["*", "**", "**/*", "/", "./", "/**", "?*", "*/", "**/", "[!.]*", "*.*", "***", " ",
                                     "!tasks.yml"])
 def test_a_target_taking_in_everything_is_refused(sovstack, tree, target):
     write(tree, waiver(id="W-ALL", target=target))

@@ -164,3 +164,14 @@ def test_command_line_excludes_name_their_rule(sovstack, tmp_path):
     rec = {i["path"]: i for i in result["inputs"]}["legacy/"]
     assert rec["status"] == "excluded" and rec["rule"] == "--exclude 'legacy/'" and rec["files"] == 1
     assert code == 0
+
+
+def test_invalid_ignore_lines_exclude_nothing_and_are_recorded(sovstack, tmp_path):
+    (tmp_path / "am.yml").write_text(ALERTMANAGER)
+    (tmp_path / ".sovstackignore").write_text("\\\nam.yml\n")
+    code, result = sovstack.json(tmp_path)
+    (control,) = result["control_files"]
+    assert control["problems"] and "invalid pattern" in control["problems"][0]
+    assert control["excluded"] == ["am.yml"] and code == 0
+    code, _, err = sovstack("check", str(tmp_path), "--exclude", "\\")
+    assert code == 2 and "invalid pattern --exclude" in err

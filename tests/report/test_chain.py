@@ -25,3 +25,14 @@ def test_chain_in_every_format(sovstack, tmp_path):
     assert related[0]["physicalLocation"]["region"]["startLine"] == 2
     _, html, _ = sovstack("check", str(tmp_path), "-f", "html", "--lang", "en")
     assert 'class="chain"' in html and "variables.tf:2" in html
+
+
+def test_russian_report_states_findings_in_russian(sovstack, tmp_path, catalogue):
+    _tree(tmp_path)
+    _, result = sovstack.json(tmp_path)
+    (finding,) = [f for f in result["findings"] if f["status"] == "failed"]
+    _, html, _ = sovstack("check", str(tmp_path), "-f", "html")
+    _, md, _ = sovstack("check", str(tmp_path), "-f", "markdown")
+    title = catalogue.get(finding["policy_id"]).title.ru
+    for text in (html, md):
+        assert title in text and finding["message"] not in text

@@ -130,3 +130,24 @@ def test_every_requirement_of_the_frameworks_is_in_the_overview(result, catalogu
     for fw in catalogue.frameworks:
         for req in fw.requirements:
             assert f'data-requirement="{req.id}"' in html and escape(req.title.get(lang)) in html
+
+
+@pytest.mark.parametrize("fmt", [Format.HTML])
+def test_legal_citations_in_the_reports_language(result, catalogue, fmt):
+    """Laws and articles come from the catalogue in the report's language: the Russian page cites them in Russian."""
+    ru, en = fmt.render(result, catalogue, "ru"), fmt.render(result, catalogue, "en")
+    ref = catalogue.get("SOV-MSG-001").legal[0]
+    assert escape(catalogue.cite(ref, "ru")) in ru and escape(ref.label()) not in ru
+    assert escape(ref.label()) in en
+    for req in (r for fw in catalogue.frameworks for r in fw.requirements):
+        assert escape(req.ref) not in ru, req.ref
+
+
+def test_input_kinds_are_named_in_the_reports_language(result, catalogue):
+    from sovstack.models import Kind
+    from sovstack.report.templating import labels
+
+    assert all(k.value in labels("ru")["kinds"] and k.value in labels("en")["kinds"] for k in Kind)
+    errored = result.inputs[1].model_copy(update={"kind": "config"})
+    html = _html(result.model_copy(update={"inputs": [result.inputs[0], errored]}), catalogue)
+    assert "<td>файл конфигурации</td>" in html and "<td>config</td>" not in html

@@ -3,14 +3,16 @@ the rule that decided it (built-in default, --exclude, a .sovstackignore at a na
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
-
-import pathspec
+from typing import TYPE_CHECKING, Iterator
 
 from sovstack.collect import archives
+
+if TYPE_CHECKING:
+    import pathspec
 
 DEFAULT_IGNORES = [".git/", ".venv/", "venv/", "node_modules/", "__pycache__/", ".terraform/", ".pytest_cache/",
                    ".mypy_cache/", ".tox/", ".hypothesis/", "*.egg-info/", ".ruff_cache/"]
@@ -50,6 +52,7 @@ class IgnoreFile:
     rel: str
     applied: bool
     excluded: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -66,9 +69,28 @@ class _Layer:
         return None if res.index is None else (bool(res.include), self.labels[res.index])
 
 
+class PatternError(ValueError):
+    """An --exclude pattern that is not valid gitignore syntax."""
+
+
 def _layer(base: str, sources: list[tuple[str, str]], file: IgnoreFile | None = None) -> _Layer:
-    """sources: (pattern, label) pairs in order; comments and blank lines are dropped (they never match)."""
-    kept = [(p, lab) for p, lab in sources if p.strip() and not p.lstrip().startswith("#")]
+    """sources: (pattern, label) pairs in order; comments and blank lines are dropped (they never match). An
+    invalid line of an ignore file is left out and recorded on the file (it excludes nothing: fail closed); an
+    invalid --exclude is a usage error."""
+    import pathspec  # noqa: PLC0415 - its import probes optional backends; a one-file check need not pay it
+
+    kept = []
+    for pattern, label in sources:
+        if not pattern.strip() or pattern.lstrip().startswith("#"):
+            continue
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except ValueError as exc:
+            if file is None:
+                raise PatternError(f"invalid pattern {label}: {exc}") from exc
+            file.problems.append(f"{label}: invalid pattern, ignored ({exc})")
+            continue
+        kept.append((pattern, label))
     return _Layer(base, pathspec.GitIgnoreSpec.from_lines([p for p, _ in kept]), [lab for _, lab in kept], file)
 
 
@@ -79,7 +101,8 @@ def _ignore_file_layer(folder: Path, base: str, applied: bool) -> _Layer | None:
     text = path.read_text(encoding="utf-8", errors="replace")
     rel = base + IGNORE_FILE
     lines = [(ln, f"{rel}:{n} {ln.strip()!r}") for n, ln in enumerate(text.splitlines(), 1)]
-    return _layer(base, lines, IgnoreFile(rel, applied))
+    file = IgnoreFile(rel, applied)
+    return _layer(base, lines, file)
 
 
 class Walker:
@@ -90,8 +113,16 @@ class Walker:
         self.root_arg = root_arg
         self.audit = audit
         self.ignore_files: list[IgnoreFile] = []
-        self._base = _layer("", [(p, f"built-in default {p!r}") for p in DEFAULT_IGNORES] +
-                            [(p, f"--exclude {p!r}") for p in excludes or []])
+        self.excludes = list(excludes or [])
+        if self.excludes:
+            self._base  # noqa: B018 - an invalid --exclude is a usage error even when only a file is scanned
+
+    @functools.cached_property
+    def _base(self) -> _Layer:
+        """Built on the first folder walked (or at once to check --exclude): a one-file check (a pre-commit hook's)
+        never loads pathspec."""
+        return _layer("", [(p, f"built-in default {p!r}") for p in DEFAULT_IGNORES] +
+                      [(p, f"--exclude {p!r}") for p in self.excludes])
 
     def __iter__(self) -> Iterator[Candidate | DiscoveryError | NotEvaluated]:
         root = self.root_arg.resolve()

@@ -6,8 +6,6 @@ import json
 import re
 from dataclasses import dataclass
 
-import jinja2
-import jinja2.nodes
 import yaml
 
 from sovstack.collect import detect, yamlload
@@ -109,6 +107,9 @@ def jinja_escape(text: str) -> tuple[int, str] | None:
         return text.count("\n", 0, m.start()) + 1, m.group(1)
     if "{{" not in text and "{%" not in text:
         return None
+    import jinja2  # noqa: PLC0415 - only text with template syntax pays for jinja2's import
+    import jinja2.nodes  # noqa: PLC0415
+
     try:
         tree = jinja2.Environment().parse(text)
     except (jinja2.TemplateSyntaxError, RecursionError, ValueError):

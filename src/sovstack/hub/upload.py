@@ -24,6 +24,7 @@ from sovstack.history import identity
 from sovstack.hub import regions
 from sovstack.hub.models import BundleBlob, FindingRow, Region, Upload
 from sovstack.hub.status import requirement_verdicts
+from sovstack.redact import redact_data
 
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 
@@ -147,7 +148,7 @@ def _result(members: dict[str, bytes]) -> dict[str, Any]:
 
 def _build(region: Region, data: bytes, filename: str, members: dict[str, bytes], digest: str,
            created: dt.datetime, result: dict[str, Any], catalogue: Catalogue) -> Upload:
-    findings = [f for f in result["findings"] if isinstance(f, dict)]
+    findings = [redact_data(f) for f in result["findings"] if isinstance(f, dict)]  # the result may predate masking
     summary = result.get("summary") if isinstance(result.get("summary"), dict) else {}
     errors = _errors(result, summary)
     sig = json.loads(members[bundle.SIGNATURE])

@@ -102,6 +102,14 @@ class Audit:
     def meta(self, policy_id: str) -> PolicyMeta | None:
         return self.catalogue.policies.get(policy_id)
 
+    def text(self, policy_id: str, message: str, resource: str | None, lang: str) -> str:
+        """A finding's sentence in the report's language: the check's own message in English; in Russian the
+        catalogue's wording of the policy (the file, line, resource and excerpt beside it carry the specifics)."""
+        meta = self.meta(policy_id)
+        if lang == "en" or meta is None:
+            return message
+        return meta.title.get(lang) + (f" ({resource})" if resource else "")
+
     def region(self, finding: Finding) -> str:
         return self.scope_of.get(id(finding), REPOSITORY)
 

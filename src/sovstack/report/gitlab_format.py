@@ -8,8 +8,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from sovstack.models import InputStatus
+from sovstack.report.location import Locator
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sovstack.catalogue import Catalogue
     from sovstack.models import Finding, Result
 
@@ -18,11 +21,13 @@ VENDOR = "sovstack"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"  # the schema's pattern: no fraction, no zone (UTC)
 
 
-def render(result: Result, catalogue: Catalogue, lang: str = "en") -> str:
+def render(result: Result, catalogue: Catalogue, lang: str = "en", repo_root: Path | None = None) -> str:
+    """Locations are relative to the repository root (repo_root, or the .git folder above the scanned path)."""
+    where = Locator.of(result, repo_root)
     report = {
         "version": SCHEMA_VERSION,
         "scan": _scan(result),
-        "vulnerabilities": [_vulnerability(f, catalogue, lang) for f in result.failed()],
+        "vulnerabilities": [_vulnerability(f, catalogue, lang, where.path(f.file)) for f in result.failed()],
     }
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
@@ -65,7 +70,7 @@ def _times(result: Result) -> tuple[str, str]:
     return start.strftime(TIME_FORMAT), end.strftime(TIME_FORMAT)
 
 
-def _vulnerability(finding: Finding, catalogue: Catalogue, lang: str) -> dict[str, Any]:
+def _vulnerability(finding: Finding, catalogue: Catalogue, lang: str, path: str) -> dict[str, Any]:
     meta = catalogue.policies.get(finding.policy_id)
     vuln: dict[str, Any] = {
         "id": vulnerability_id(finding),
@@ -74,7 +79,7 @@ def _vulnerability(finding: Finding, catalogue: Catalogue, lang: str) -> dict[st
         "description": finding.message,
         "severity": str(finding.severity).capitalize(),
         "identifiers": _identifiers(finding, catalogue),
-        "location": {"file": finding.file},
+        "location": {"file": path},
     }
     if meta:
         vuln["solution"] = meta.remediation.get(lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sovstack.extras import require
 from sovstack.report import html_format
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ def render(result: Result, catalogue: Catalogue, lang: str = "ru") -> bytes:
 
 
 def to_pdf(html: str) -> bytes:
-    import weasyprint  # noqa: PLC0415 - loads pango/cairo; only the PDF format needs it
+    weasyprint = require("pdf")  # loads pango/cairo; only the PDF format needs it
     from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: PLC0415
 
     class Offline(URLFetcher):

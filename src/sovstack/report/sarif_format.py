@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from sovstack.models import InputStatus, Severity, Status
+from sovstack.report.location import Locator
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sovstack.catalogue import Catalogue, PolicyMeta
     from sovstack.models import Finding, InputRecord, Result, WaiverRef
 
@@ -33,29 +36,34 @@ LEVEL = {
 }
 
 
-def render(result: Result, catalogue: Catalogue, lang: str = "en") -> str:
+def render(result: Result, catalogue: Catalogue, lang: str = "en", repo_root: Path | None = None) -> str:
+    """Paths are relative to the repository root (repo_root, or the .git folder above the scanned path), the base
+    SRCROOT that originalUriBaseIds resolves, so code scanning links alerts wherever the scan started."""
     rules = [_rule(meta, lang) for meta in catalogue.policies.values()]
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     reported = [f for f in result.findings if f.status in (Status.FAILED, Status.WAIVED, Status.BASELINED)]
+    where = Locator.of(result, repo_root)
     run = {
         "tool": {"driver": _driver(result, rules)},
-        "invocations": [_invocation(result)],
+        "invocations": [_invocation(result, where)],
         "language": lang,
         "columnKind": "unicodeCodePoints",
-        "results": [_with_history(_result(f, index), f, result.baseline is not None) for f in reported],
+        "results": [_with_history(_result(f, index, where), f, result.baseline is not None, where) for f in reported],
     }
+    if where.base_uri():
+        run["originalUriBaseIds"] = {URI_BASE: {"uri": where.base_uri()}}
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 
 
-def _with_history(out: dict[str, Any], finding: Finding, baselined_run: bool) -> dict[str, Any]:
+def _with_history(out: dict[str, Any], finding: Finding, baselined_run: bool, where: Locator) -> dict[str, Any]:
     """Fingerprint, baseline state and the resolution chain as related locations."""
     if finding.fingerprint:
         out["partialFingerprints"] = {"sovstackFingerprint/v1": finding.fingerprint}
     if baselined_run:
         out["baselineState"] = "unchanged" if finding.status is Status.BASELINED else "new"
     if finding.chain:
-        out["relatedLocations"] = [{**_location(link.file, link.line), "id": i, "message": {"text": link.note}}
+        out["relatedLocations"] = [{**_location(where.path(link.file), link.line), "id": i, "message": {"text": link.note}}
                                    for i, link in enumerate(finding.chain)]
     return out
 
@@ -90,14 +98,14 @@ def _rule(meta: PolicyMeta, lang: str) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], where: Locator) -> dict[str, Any]:
     out: dict[str, Any] = {"ruleId": finding.policy_id}
     if finding.policy_id in index:
         out["ruleIndex"] = index[finding.policy_id]
     out |= {
         "level": LEVEL[finding.severity],
         "message": {"text": finding.message},
-        "locations": [_location(finding.file, finding.line, finding.resource)],
+        "locations": [_location(where.path(finding.file), finding.line, finding.resource)],
         "properties": {
             "severity": str(finding.severity),
             "category": str(finding.category),
@@ -147,11 +155,11 @@ def _suppression(waiver: WaiverRef | None) -> dict[str, Any]:
     }
 
 
-def _invocation(result: Result) -> dict[str, Any]:
+def _invocation(result: Result, where: Locator) -> dict[str, Any]:
     from sovstack.decide import verdict
 
     errored = [rec for rec in result.inputs if rec.status is InputStatus.ERROR]
-    notes = [_input_notification(rec) for rec in errored]
+    notes = [_input_notification(rec, where) for rec in errored]
     notes += [{"level": "error", "message": {"text": f"policy error: {err}"}} for err in result.policy_errors]
     notes += [{"level": "note", "message": {"text": f"not evaluated ({rec.status.value}): {rec.path}"
                                                     f"{f' ({rec.files} files)' if rec.files is not None else ''}: "
@@ -174,10 +182,10 @@ def _invocation(result: Result) -> dict[str, Any]:
     }
 
 
-def _input_notification(record: InputRecord) -> dict[str, Any]:
+def _input_notification(record: InputRecord, where: Locator) -> dict[str, Any]:
     reason = record.error or "unknown error"
     return {
         "level": "error",
         "message": {"text": f"cannot evaluate {record.path} ({record.kind}): {reason}"},
-        "locations": [_location(record.path)],
+        "locations": [_location(where.path(record.path))],
     }

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from sovstack.paths import policies_dir
+from sovstack.paths import CatalogueNotFound, data_dir
 
 
 class DataError(Exception):
@@ -16,7 +15,10 @@ class DataError(Exception):
 
 
 def _read(name: str) -> dict[str, Any]:
-    path = Path(policies_dir()) / "data" / name
+    try:
+        path = data_dir() / name
+    except CatalogueNotFound as exc:
+        raise DataError(str(exc)) from None
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (OSError, yaml.YAMLError) as exc:

@@ -321,6 +321,11 @@ def _maybe_json(value):
 def _failure(exc: BaseException) -> dict:
     if _refusals:
         return {"ok": False, "reason": "refused", "error": _refusals[0]}
+    if isinstance(exc, ModuleNotFoundError) and exc.name == "pulumi":
+        return {"ok": False, "reason": "missing-module",
+                "error": "module 'pulumi' is not installed: the sovstack[pulumi] extra is needed for offline plans "
+                         "of Pulumi programs (`pipx inject sovstack 'sovstack[pulumi]'` or "
+                         "`pip install 'sovstack[pulumi]'`)"}
     if isinstance(exc, ModuleNotFoundError):
         return {"ok": False, "reason": "missing-module",
                 "error": f"module {exc.name!r} is not installed in sovstack's environment (the program imports it)"}
