@@ -41,7 +41,7 @@ def code_lines(doc: Document) -> Iterator[tuple[int, str]]:
         if stripped.startswith(("/*", "{#")) and not ("*/" in stripped or "#}" in stripped):
             in_block = True
             continue
-        if not stripped or doc.is_comment(n):
+        if not stripped or doc.is_comment(n) or doc.is_documentation(n):
             continue
         yield n, line
 

@@ -14,6 +14,9 @@ MAX_NODES = 2_000_000  # nodes after alias expansion
 MAX_DEPTH = 200
 
 _SCALAR_CTOR = SafeConstructor()
+# tags whose scalar is read as its text: the YAML 1.1 `=` (value) tag, which prometheus-operator CRDs use as an
+# enum member, and every local tag (`!vault`, `!unsafe`, `!Ref`): nothing tagged is ever constructed as an object
+TEXT_TAGS = ("tag:yaml.org,2002:value", "tag:yaml.org,2002:yaml", "tag:yaml.org,2002:str")
 
 
 class YamlLimitError(ValueError):
@@ -56,6 +59,16 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int
     return size
 
 
+def scalar_value(node: yaml.ScalarNode) -> Any:
+    """The value of a scalar: the safe constructor for the core schema tags, the text for any other tag."""
+    if node.tag.startswith("tag:yaml.org,2002:") and node.tag not in TEXT_TAGS:
+        try:
+            return _SCALAR_CTOR.construct_object(node, deep=True)
+        except (yaml.constructor.ConstructorError, ValueError, TypeError):
+            return node.value  # a core tag this safe constructor does not build (e.g. !!python/...): its text
+    return node.value
+
+
 class _Builder:
     def __init__(self, out: Loaded):
         self.out = out
@@ -64,7 +77,7 @@ class _Builder:
 
     def build(self, node: yaml.Node, key: str | None = None) -> Any:
         if isinstance(node, yaml.ScalarNode):
-            value = _SCALAR_CTOR.construct_object(node, deep=True)
+            value = scalar_value(node)
             if isinstance(value, (bytes, bytearray)):
                 value = "<binary>"
             if isinstance(value, str):
@@ -95,7 +108,7 @@ class _Builder:
                             result.setdefault(k, v)
                 continue
             if isinstance(knode, yaml.ScalarNode):
-                k = str(_SCALAR_CTOR.construct_object(knode))
+                k = str(scalar_value(knode))
                 self.out.scalars.append(Scalar(k, knode.start_mark.line + 1, k, True, knode.start_mark.line + 1))
             else:
                 k = f"<complex key at line {knode.start_mark.line + 1}>"
@@ -150,6 +163,8 @@ def load(text: str) -> Loaded:
 
 
 JINJA_BLOCK = re.compile(r"\{%-?.*?-?%\}|\{#.*?#\}")
+MULTILINE_TAG = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}|\{#.*?#\}|\{%.*?%\}", re.DOTALL)
+TAGS_ONLY = re.compile(r"^\s*(?:(?:\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})\s*)+$")
 UNQUOTED_EXPR = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[^\s:'\"#][^:#]*:\s+)?)(?P<expr>\{\{.*\}\}[^#]*?)\s*$")
 
 
@@ -157,7 +172,11 @@ def desugar_template(text: str) -> str:
     """Make a Jinja/Go-templated YAML file parseable without rendering it: tags dropped, bare
     expressions quoted. Nothing is evaluated; line numbers are kept."""
     out = []
+    text = MULTILINE_TAG.sub(lambda m: "\n" * m.group().count("\n") if "\n" in m.group() else m.group(), text)
     for line in text.splitlines():
+        if TAGS_ONLY.match(line):
+            out.append("")  # `{{- if .Values.x }}`, `{{ toYaml .x | nindent 4 }}`, `{% for %}`: no structure of its own
+            continue
         line = JINJA_BLOCK.sub("", line)
         m = UNQUOTED_EXPR.match(line)
         if m and not m.group("expr").startswith(("'", '"')):
