@@ -145,3 +145,8 @@ def test_telegram_receiver_in_helm_values_with_deployment_key_is_found(tmp_path,
     assert code == 1
     assert any(f["file"] == "values.yaml" and f["status"] == "failed" and f["policy_id"].startswith("SOV-MSG")
                for f in result["findings"])
+
+
+def test_settings_saved_as_text_are_evaluated(tmp_path):
+    doc = read(tmp_path, "notify.txt", "notify_url: https://api.telegram.org/bot1:abc/sendMessage\nchat_id: 5\n")
+    assert isinstance(doc, Document) and doc.kind is Kind.YAML and doc.structured

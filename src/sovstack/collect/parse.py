@@ -132,9 +132,17 @@ def _sniffed(c: Candidate, text: str, named: str) -> Document | Skipped:
         except (yaml.YAMLError, yamlload.YamlLimitError):
             loaded = None
         kind = detect.by_content("", loaded.docs) if loaded else None
-        if kind in detect.SPECIFIC_KINDS:
+        if kind in detect.SPECIFIC_KINDS or (loaded and _settings(loaded.docs)):
             return _structured(c, text, loaded, kind)
     return Skipped(c.rel, f"{named} with no configuration content")
+
+
+def _settings(docs: list) -> bool:
+    """Structured settings rather than prose that happens to parse: mappings of two or more identifier keys."""
+    maps = [d for d in docs if isinstance(d, dict)]
+    keys = [k for d in maps for k in d if not k.startswith("__")]
+    return bool(maps) and len(maps) == len(docs) and len(keys) >= 2 and \
+        all(re.fullmatch(r"[A-Za-z_][\w.-]*", k) for k in keys)
 
 
 def _parse_text(c: Candidate, text: str, guess: Kind | None) -> Document | ParseError:
