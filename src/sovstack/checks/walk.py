@@ -8,6 +8,7 @@ from typing import Any, Iterator
 from sovstack.collect.document import Document
 
 EMPTY = (None, "", False, [], {})
+BLOCK_COMMENTS = ("/*", "{#", "{{/*", "{{- /*")  # C-style, Jinja and Go template comments
 
 
 def dicts(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
@@ -38,9 +39,11 @@ def code_lines(doc: Document) -> Iterator[tuple[int, str]]:
             if "*/" in stripped or "#}" in stripped:
                 in_block = False
             continue
-        if stripped.startswith(("/*", "{#")) and not ("*/" in stripped or "#}" in stripped):
+        if stripped.startswith(BLOCK_COMMENTS) and not ("*/" in stripped or "#}" in stripped):
             in_block = True
             continue
+        if stripped.startswith(BLOCK_COMMENTS[1:]):
+            continue  # a one-line Jinja or Go template comment
         if not stripped or doc.is_comment(n) or doc.is_documentation(n):
             continue
         yield n, line
