@@ -150,3 +150,20 @@ def test_telegram_receiver_in_helm_values_with_deployment_key_is_found(tmp_path,
 def test_settings_saved_as_text_are_evaluated(tmp_path):
     doc = read(tmp_path, "notify.txt", "notify_url: https://api.telegram.org/bot1:abc/sendMessage\nchat_id: 5\n")
     assert isinstance(doc, Document) and doc.kind is Kind.YAML and doc.structured
+
+
+def test_malformed_alertmanager_example_with_quoted_go_templates_is_an_error(tmp_path):
+    """kube-prometheus examples/alertmanager-config-with-template.yaml: broken indentation right where the
+    receiver's quoted template strings are; the quotes make them values, so nothing excuses the file."""
+    text = ("global:\n  slack_api_url: url\nroute:\n  receiver: slack\nreceivers:\n- name: slack\nslack_configs:\n"
+            "- channel: '#alerts'\n  send_resolved: true\n   title: '{{ template \"slack.title\" . }}'\n"
+            "    color: '{{ template \"slack.color\" . }}'\n    text: '{{ template \"slack.text\" . }}\n\n"
+            "templates:\n- '/etc/alertmanager/*.tmpl'\n")
+    res = read(tmp_path, "examples/alertmanager-config-with-template.yaml", text)
+    assert isinstance(res, parse.ParseError) and "malformed YAML" in res.reason
+
+
+def test_quotes_inside_tags_do_not_make_a_template_malformed(tmp_path):
+    text = 'metadata:\n  labels:\n    app: "{{ template "name" . }}"\n    url: "{{ .Values.url }}"\n'
+    doc = read(tmp_path, "charts/x/templates/svc.yaml", text)
+    assert isinstance(doc, Document) and doc.template and doc.data[0]["metadata"]["labels"]["app"]

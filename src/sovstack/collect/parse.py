@@ -19,6 +19,8 @@ PULUMI_IMPORT = re.compile(r"^\s*(import|from)\s+pulumi(_[a-z0-9_]+)?\b", re.MUL
 TEXT_KINDS_BY_EXT = detect.YAML_EXT + (".tf", ".json", ".sh", ".env", ".xml", ".j2", ".tpl", ".py", ".conf")
 TEMPLATE_NEAR_LINES = 3  # a parse error this close to a template tag is the template's doing
 TAG_PIECE = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")  # a line that opens, closes or holds a template tag
+FULL_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+QUOTED = re.compile(r"'(?:[^']|'')*(?:'|$)|\"(?:[^\"\\]|\\.)*(?:\"|$)")  # quoted spans, unterminated ones too
 BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
         (b"\xfe\xff", "UTF-16"))
 
@@ -194,23 +196,32 @@ def _template_or_error(c: Candidate, text: str, guess: Kind | None, error: Parse
     named = detect.template_name(c.rel)
     if not named and not detect.has_markers(text):
         return error
-    try:
-        loaded = yamlload.load(yamlload.desugar_template(text))
-        return _structured(c, text, loaded, guess or detect.by_content(c.rel, loaded.docs), True)
-    except yamlload.YamlLimitError as exc:
-        return ParseError(c.rel, error.kind, f"YAML rejected: {exc}")
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+    mark = None
+    for reading in (yamlload.desugar_template, yamlload.neutralise_template):
+        try:
+            loaded = yamlload.load(reading(text))
+            return _structured(c, text, loaded, guess or detect.by_content(c.rel, loaded.docs), True)
+        except yamlload.YamlLimitError as exc:
+            return ParseError(c.rel, error.kind, f"YAML rejected: {exc}")
+        except yaml.YAMLError as exc:
+            mark = mark or getattr(exc, "problem_mark", None)
     if named or (mark is not None and _tag_near(text, mark.line)):
         return Document(c.path, c.rel, Kind.TEMPLATE, text, template=True)
     return error
 
 
 def _tag_near(text: str, line: int) -> bool:
-    """A template tag within a few lines of `line` (0-based): the parse failure is the template's doing."""
+    """A template tag outside quoted strings within a few lines of `line` (0-based): the parse failure is the
+    template's doing. Tags inside quotes (Alertmanager's `title: '{{ template "x" . }}'`) are values, not
+    structure, so they never excuse a malformed file."""
     lines = text.splitlines()
     near = lines[max(line - TEMPLATE_NEAR_LINES, 0):line + TEMPLATE_NEAR_LINES + 1]
-    return any(TAG_PIECE.search(ln) for ln in near)
+    return any(map(_unquoted_tag, near))
+
+
+def _unquoted_tag(line: str) -> bool:
+    bare = QUOTED.sub("", FULL_TAG.sub("\x01", line))  # whole tags first: quotes inside a tag delimit nothing
+    return "\x01" in bare or bool(TAG_PIECE.search(bare))
 
 
 def _yaml_error(exc: yaml.YAMLError) -> str:

@@ -168,6 +168,23 @@ TAGS_ONLY = re.compile(r"^\s*(?:(?:\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})\s*)+$")
 UNQUOTED_EXPR = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[^\s:'\"#][^:#]*:\s+)?)(?P<expr>\{\{.*\}\}[^#]*?)\s*$")
 
 
+INLINE_EXPR = re.compile(r"\{\{.*?\}\}")
+
+
+def neutralise_template(text: str) -> str:
+    """A second reading of a templated file: every tag blanked or replaced by a plain placeholder of its length
+    (`"{{ template "x" . }}"` becomes `"___________________"`), so quotes inside tags no longer break the
+    strings around them. Values lose their expressions; structure and lines are kept."""
+    text = MULTILINE_TAG.sub(lambda m: "\n" * m.group().count("\n") if "\n" in m.group() else m.group(), text)
+    out = []
+    for line in text.splitlines():
+        if TAGS_ONLY.match(line):
+            out.append("")
+            continue
+        out.append(INLINE_EXPR.sub(lambda m: "_" * len(m.group()), JINJA_BLOCK.sub("", line)))
+    return "\n".join(out) + "\n"
+
+
 def desugar_template(text: str) -> str:
     """Make a Jinja/Go-templated YAML file parseable without rendering it: tags dropped, bare
     expressions quoted. Nothing is evaluated; line numbers are kept."""
