@@ -163,12 +163,34 @@ def load(text: str) -> Loaded:
 
 
 JINJA_BLOCK = re.compile(r"\{%-?.*?-?%\}|\{#.*?#\}")
-MULTILINE_TAG = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}|\{#.*?#\}|\{%.*?%\}", re.DOTALL)
+MULTILINE_TAG = re.compile(r"\{\{[\s\S]{0,4000}?\}\}|\{#[\s\S]{0,4000}?#\}|\{%[\s\S]{0,4000}?%\}")  # bounded: no
+# quadratic scan on unclosed tags
 TAGS_ONLY = re.compile(r"^\s*(?:(?:\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})\s*)+$")
 UNQUOTED_EXPR = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[^\s:'\"#][^:#]*:\s+)?)(?P<expr>\{\{.*\}\}[^#]*?)\s*$")
 
 
 INLINE_EXPR = re.compile(r"\{\{.*?\}\}")
+
+
+KEY_THEN_TAGS = re.compile(r"^(?P<key>\s*(?:-\s+)?[^\s:'\"#{][^:#]*:)\s*(?:\{\{.*?\}\}\s*)+$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _block_values(lines: list[str]) -> list[str]:
+    """`labels: {{- include "x" . | nindent 4 }}` followed by more-indented lines: the tag renders part of the
+    block below, so the key keeps only that block."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        m = KEY_THEN_TAGS.match(line)
+        if not m:
+            continue
+        nxt = next((ln for ln in lines[i + 1:] if ln.strip() and not TAGS_ONLY.match(ln)), "")
+        if _indent(nxt) > _indent(line):
+            out[i] = m.group("key")
+    return out
 
 
 def neutralise_template(text: str) -> str:
@@ -177,7 +199,7 @@ def neutralise_template(text: str) -> str:
     strings around them. Values lose their expressions; structure and lines are kept."""
     text = MULTILINE_TAG.sub(lambda m: "\n" * m.group().count("\n") if "\n" in m.group() else m.group(), text)
     out = []
-    for line in text.splitlines():
+    for line in _block_values(text.splitlines()):
         if TAGS_ONLY.match(line):
             out.append("")
             continue
@@ -190,7 +212,7 @@ def desugar_template(text: str) -> str:
     expressions quoted. Nothing is evaluated; line numbers are kept."""
     out = []
     text = MULTILINE_TAG.sub(lambda m: "\n" * m.group().count("\n") if "\n" in m.group() else m.group(), text)
-    for line in text.splitlines():
+    for line in _block_values(text.splitlines()):
         if TAGS_ONLY.match(line):
             out.append("")  # `{{- if .Values.x }}`, `{{ toYaml .x | nindent 4 }}`, `{% for %}`: no structure of its own
             continue
