@@ -167,3 +167,12 @@ def test_quotes_inside_tags_do_not_make_a_template_malformed(tmp_path):
     text = 'metadata:\n  labels:\n    app: "{{ template "name" . }}"\n    url: "{{ .Values.url }}"\n'
     doc = read(tmp_path, "charts/x/templates/svc.yaml", text)
     assert isinstance(doc, Document) and doc.template and doc.data[0]["metadata"]["labels"]["app"]
+
+
+def test_schema_in_text_no_parser_structures_is_documentation(tmp_path):
+    text = ("// generated\n{ spec+: { versions+: [\n  {\n    name: 'v1',\n    schema: {\n      openAPIV3Schema: {\n"
+            "        description: 'apiURL defines the Telegram API URL, e.g. https://api.telegram.org.',\n"
+            "      },\n    },\n    served: true,\n  },\n] } }\n")
+    doc = read(tmp_path, "jsonnet/crd.libsonnet", text)
+    assert isinstance(doc, Document) and not doc.structured
+    assert doc.is_documentation(7) and not doc.is_documentation(10)

@@ -80,9 +80,10 @@ def read(c: Candidate, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Skipped
         if named:
             return Skipped(rel, f"{named} and not UTF-8 text (byte {exc.start})")
         return ParseError(rel, kind_label, f"not valid UTF-8 (byte {exc.start}): {exc.reason}")
-    if named:
-        return _sniffed(c, text, named)
-    return _parse_text(c, text, guess)
+    doc = _sniffed(c, text, named) if named else _parse_text(c, text, guess)
+    if isinstance(doc, Document) and not doc.structured and "openAPIV3Schema" in text:
+        doc.documentation = schema.text_spans(text)  # schema text kept as text is still documentation
+    return doc
 
 
 def _binary(rel: str, raw: bytes, named: str | None, kind_label: str) -> Skipped | ParseError | None:

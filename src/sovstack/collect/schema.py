@@ -1,7 +1,8 @@
-"""Tells documentation from configuration in parsed YAML/JSON: CRD and JSON schemas describe fields, they configure nothing."""
+"""Tells documentation from configuration: CRD and JSON schemas describe fields, they configure nothing."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sovstack.collect.yamlload import END, START, Loaded
@@ -56,3 +57,22 @@ def strip(loaded: Loaded) -> list[tuple[int, int]]:
 
 def in_spans(line: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= line < end for start, end in spans)
+
+
+SCHEMA_LINE = re.compile(r"^(?P<indent>\s*)[\"']?openAPIV3Schema[\"']?\s*[:=]")
+
+
+def text_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) line ranges of `openAPIV3Schema` blocks in text no parser could structure (a Helm template
+    kept as text, a generated Jsonnet CRD): the key's line and every following line indented deeper."""
+    spans = []
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        m = SCHEMA_LINE.match(line)
+        if not m:
+            continue
+        depth, j = len(m.group("indent")), i + 1
+        while j < len(lines) and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > depth):
+            j += 1
+        spans.append((i + 1, j + 1))
+    return spans
