@@ -20,7 +20,6 @@ BINARY_EXT = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".pdf", ".zip", 
               ".7z", ".tar", ".whl", ".so", ".dll", ".exe", ".pyc", ".class", ".jar", ".woff", ".woff2",
               ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav", ".ogg", ".db", ".sqlite", ".iso", ".img",
               ".qcow2", ".gpg", ".p12", ".pfx", ".der", ".keystore")
-ARCHIVE_EXT = (".zip", ".tgz", ".tar.gz", ".tar", ".tar.bz2", ".tar.xz")  # opened as archives, not sniffed here
 # leading bytes of common binary formats: the evidence that a file is binary, whatever its name
 MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
          (b"%PDF-", "PDF document"), (b"PK\x03\x04", "ZIP archive"), (b"\x1f\x8b", "gzip data"),
@@ -65,10 +64,6 @@ def by_name(rel: str) -> Kind | None:
     if name.endswith(SHELL_EXT):
         return Kind.SHELL
     return None
-
-
-def is_archive_name(rel: str) -> bool:
-    return PurePosixPath(rel).name.lower().endswith(ARCHIVE_EXT)
 
 
 def binary_magic(head: bytes) -> str | None:
