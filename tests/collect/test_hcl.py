@@ -23,3 +23,18 @@ def test_directives_in_comments_and_heredocs_are_left_alone():
 def test_malformed_hcl_is_still_an_error_naming_the_original_place():
     with pytest.raises(hcl.HclError, match="line 2"):
         hcl.loads('resource "x" "y" {\n  a = \n')
+
+
+@pytest.mark.parametrize("text", [
+    'locals {\n  a = provider::aws::arn_parse(var.arn)\n}\n',  # provider-defined functions (Terraform 1.8)
+    'ephemeral "random_password" "db" {\n  length = 16\n}\n',  # ephemeral resources (1.10)
+    'import {\n  to = aws_instance.x\n  id = "i-1"\n}\n',
+    'removed {\n  from = aws_instance.x\n  lifecycle {\n    destroy = false\n  }\n}\n',
+    'check "h" {\n  assert {\n    condition     = 1 == 1\n    error_message = "x"\n  }\n}\n',
+    'locals {\n  a = aws_instance.x[*].id\n  b = [for k, v in var.m : v if k != ""]\n  c = {for k, v in var.m : k => v...}\n}\n',
+    'locals {\n  a = <<-EOT\n  %{~ for x in var.l ~}\n  ${x}\n  %{~ endfor ~}\n  EOT\n}\n',
+    'variable "v" {\n  type = object({\n    a = optional(string, "x")\n  })\n}\n',
+    'locals {\n  a = "%{ for k in ["a", "b"] }${k}%{ endfor }"\n  b = "%{~ if var.x ~}y%{~ endif ~}"\n}\n',
+])
+def test_current_terraform_constructs_are_read(text):
+    assert hcl.loads(text)
