@@ -36,3 +36,21 @@ def test_desugar_keeps_lines_and_expressions():
     doc = yamlload.load(yamlload.desugar_template(text)).docs[0]
     assert doc["g"]["url"] == "{{ SLACK_API_URL }}"
     assert doc["g"]["t"] == '{{ template "a" . }}'
+
+
+def test_every_standard_and_local_tag_reads_as_its_text():
+    doc = yamlload.load("enum: [!!value =, !!str 12]\nsecret: !vault |\n  $ANSIBLE_VAULT;1.1\nraw: !unsafe '{{ x }}'\n"
+                        "evil: !!python/object/apply:os.system [echo]\nn: !!int 3\n").docs[0]
+    assert doc["enum"] == ["=", "12"] and doc["n"] == 3
+    assert doc["secret"].startswith("$ANSIBLE_VAULT") and doc["raw"] == "{{ x }}"
+    assert doc["evil"] == ["echo"]  # never constructed: a tagged sequence is only its items
+
+
+def test_desugar_drops_go_control_lines_and_multiline_comments():
+    text = ("{{- /*\ngenerated: do not edit\n*/ -}}\n{{- if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\n"
+            "data:\n  {{- toYaml .Values.data | nindent 2 }}\n  url: {{ .Values.url }}\n{{- end }}\n")
+    desugared = yamlload.desugar_template(text)
+    assert desugared.count("\n") == text.count("\n")
+    doc = yamlload.load(desugared).docs[0]
+    assert doc["kind"] == "ConfigMap" and doc["data"]["url"] == "{{ .Values.url }}"
+    assert doc["__startline__"] == 5

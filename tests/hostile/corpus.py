@@ -1,7 +1,9 @@
 """The hostile-input corpus: files built to crash, hang, exhaust or trick a checker, each with what sovstack must
 say about it. Generated on demand (some are megabytes, some are links), so the repository holds only this code.
 
-Every case is (name, writer, expected error text); `writer(folder)` creates the hostile input in `folder`.
+Every case is (name, writer, reported path, expected error text); `writer(folder)` creates the hostile input in
+`folder`. An expected text of None means the input is valid and must be evaluated without running anything: a
+Jinja "sandbox escape" is only text to sovstack, which parses templates and never renders them.
 """
 
 from __future__ import annotations
@@ -51,8 +53,8 @@ def _link_outside(folder: Path) -> None:
     os.symlink(target, folder / "outside.yml")
 
 
-CASES: list[tuple[str, Callable[[Path], None], str, str]] = [
-    # (id, writer, reported path, expected text in the error)
+CASES: list[tuple[str, Callable[[Path], None], str, str | None]] = [
+    # (id, writer, reported path, expected text in the error, or None: evaluated, nothing run)
     ("yaml-alias-bomb", _file("bomb.yaml", _alias_bomb()), "bomb.yaml", "alias"),
     ("yaml-deep-flow", _file("deep.yaml", "k: " + "[" * 300_000 + "]" * 300_000 + "\n"), "deep.yaml", "nested deeper"),
     ("yaml-deep-block", _file("indent.yml", "".join("  " * i + f"k{i}:\n" for i in range(2000))),
@@ -80,11 +82,11 @@ CASES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ("link-outside", _link_outside, "outside.yml", "outside the scanned tree"),
     ("jinja-escape-template", _file("templates/notify.conf.j2",
                                     "{{ self.__init__.__globals__.__builtins__.__import__('os').system('touch "
-                                    "PWNED') }}\n"), "templates/notify.conf.j2", "sandbox-escape"),
+                                    "PWNED') }}\n"), "templates/notify.conf.j2", None),
     ("jinja-escape-playbook", _file("playbooks/site.yml",
                                     "- hosts: all\n  tasks:\n    - ansible.builtin.debug:\n        msg: \"{{ lipsum"
                                     ".__globals__['os'].popen('touch PWNED').read() }}\"\n"), "playbooks/site.yml",
-     "sandbox-escape"),
+     None),
     ("pulumi-infinite-loop", _pulumi("while True:\n    pass\n"), f"{PROGRAM_DIR}/Pulumi.prod.yaml", "time limit"),
     ("pulumi-unbounded-memory", _pulumi("chunks = []\nwhile True:\n    chunks.append(bytearray(512 * 1024 * 1024))\n"),
      f"{PROGRAM_DIR}/Pulumi.prod.yaml", "memory"),
@@ -107,9 +109,9 @@ CASES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ("yaml-deep-behind-apostrophes", _file("apos.yaml", "a: [x'y, " + "[" * 300_000 + "]" * 300_000 + ", z'w]\n"),
      "apos.yaml", "nested deeper"),
     ("jinja-escape-attr-filter", _file("templates/attr.conf.j2", "{{ ''|attr('\\x5f\\x5fclass\\x5f\\x5f') }}\n"),
-     "templates/attr.conf.j2", "sandbox-escape"),
+     "templates/attr.conf.j2", None),
     ("jinja-escape-concatenated", _file("templates/concat.conf.j2", "{{ x['__cla' ~ 'ss__'] }}\n"),
-     "templates/concat.conf.j2", "sandbox-escape"),
+     "templates/concat.conf.j2", None),
     ("pulumi-ctypes", _pulumi("import ctypes\nctypes.CDLL('libc.so.6').system(b'touch PWNED')\n"),
      f"{PROGRAM_DIR}/Pulumi.prod.yaml", "native code"),
 ]

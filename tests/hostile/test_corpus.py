@@ -42,6 +42,9 @@ def test_hostile_input(tmp_path, case):
     (folder / SENTINEL).write_text(SENTINEL_TEXT)
     writer(folder)
     code, result, _ = run_check(folder)
+    if expected is None:
+        assert_evaluated_not_run(tmp_path, code, result, reported)
+        return
     assert code == 2
     errors = {i["path"]: i["error"] for i in result["inputs"] if i["status"] == "error"}
     kinds = {i["path"]: i["kind"] for i in result["inputs"] if i["status"] == "error"}
@@ -55,6 +58,14 @@ def test_hostile_input(tmp_path, case):
     assert (reported, kinds[reported]) not in evaluated  # never both an error and a pass
 
 
+def assert_evaluated_not_run(tmp_path: Path, code: int, result: dict, reported: str) -> None:
+    """A valid input with hostile text: evaluated like any other file, and nothing in it ran."""
+    status = {i["path"]: i["status"] for i in result["inputs"]}
+    assert code == 1 and status.get(reported) == "evaluated", status
+    assert result["summary"]["errors"] == 0 and result["policy_errors"] == []
+    assert not any(tmp_path.rglob("PWNED")), "hostile code ran"
+
+
 def test_whole_corpus_at_once(tmp_path):
     folder = tmp_path / "tree"
     (folder / SENTINEL).parent.mkdir(parents=True)
@@ -63,7 +74,8 @@ def test_whole_corpus_at_once(tmp_path):
         writer(folder)
     code, result, _ = run_check(folder)
     errors = {i["path"] for i in result["inputs"] if i["status"] == "error"}
+    refused = {c[2] for c in CASES if c[3] is not None}
     assert code == 2
-    assert {c[2] for c in CASES} <= errors
-    assert result["summary"]["errors"] >= len({c[2] for c in CASES})
+    assert refused <= errors and not errors & {c[2] for c in CASES if c[3] is None}
+    assert result["summary"]["errors"] >= len(refused)
     assert not any(tmp_path.rglob("PWNED"))

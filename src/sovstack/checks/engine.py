@@ -163,7 +163,9 @@ class Engine:
 
     def _ansible(self, doc: Document) -> Iterator[tuple[Any, str | None, list[Hit]]]:
         checks = REGISTRY.of_target("ansible-task")
-        for task in iter_tasks(doc.data):
+        # tasks live in lists (playbooks, task files); a mapping at the root is a variables file (defaults/,
+        # vars/, group_vars): its keys are variable names, never modules
+        for task in iter_tasks([d for d in doc.data if isinstance(d, list)]):
             module = task_module(task)
             if not module:
                 continue

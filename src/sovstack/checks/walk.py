@@ -10,6 +10,7 @@ from sovstack.rules.channels import denies, is_blocklist_key
 
 EMPTY = (None, "", False, [], {})
 SCHEMA_KEYS = ("openAPIV3Schema", "openAPIV2Schema")
+BLOCK_COMMENTS = ("/*", "{#", "{{/*", "{{- /*")  # C-style, Jinja and Go template comments
 
 
 def dicts(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
@@ -40,10 +41,12 @@ def code_lines(doc: Document) -> Iterator[tuple[int, str]]:
             if "*/" in stripped or "#}" in stripped:
                 in_block = False
             continue
-        if stripped.startswith(("/*", "{#")) and not ("*/" in stripped or "#}" in stripped):
+        if stripped.startswith(BLOCK_COMMENTS) and not ("*/" in stripped or "#}" in stripped):
             in_block = True
             continue
-        if not stripped or doc.is_comment(n):
+        if stripped.startswith(BLOCK_COMMENTS[1:]):
+            continue  # a one-line Jinja or Go template comment
+        if not stripped or doc.is_comment(n) or doc.is_documentation(n):
             continue
         yield n, line
 

@@ -20,6 +20,17 @@ BINARY_EXT = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".pdf", ".zip", 
               ".7z", ".tar", ".whl", ".so", ".dll", ".exe", ".pyc", ".class", ".jar", ".woff", ".woff2",
               ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav", ".ogg", ".db", ".sqlite", ".iso", ".img",
               ".qcow2", ".gpg", ".p12", ".pfx", ".der", ".keystore")
+# leading bytes of common binary formats: the evidence that a file is binary, whatever its name
+MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
+         (b"%PDF-", "PDF document"), (b"PK\x03\x04", "ZIP archive"), (b"\x1f\x8b", "gzip data"),
+         (b"\x7fELF", "ELF executable"), (b"MZ", "Windows executable"), (b"BZh", "bzip2 data"),
+         (b"\xfd7zXZ\x00", "xz data"), (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"), (b"SQLite format 3\x00", "SQLite database"),
+         (b"\xca\xfe\xba\xbe", "Java class"), (b"wOFF", "WOFF font"), (b"wOF2", "WOFF2 font"),
+         (b"\x00\x01\x00\x00\x00", "TrueType font"), (b"OTTO", "OpenType font"), (b"RIFF", "RIFF media"),
+         (b"ID3", "MP3 audio"), (b"OggS", "Ogg media"), (b"\x00\x00\x00\x01Bud1", "macOS .DS_Store"),
+         (b"\x00\x00\x01\x00", "ICO image"), (b"QFI\xfb", "QCOW image"))
+SPECIFIC_KINDS = (Kind.ZABBIX, Kind.GRAFANA, Kind.ALERTMANAGER, Kind.PULUMI_STATE, Kind.COMPOSE, Kind.KUBERNETES,
+                  Kind.ANSIBLE)
 ANSIBLE_VAR_DIRS = ("group_vars", "host_vars")
 ANSIBLE_ROLE_DIRS = ("tasks", "handlers", "defaults", "vars", "meta")
 TEMPLATE_MARKERS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
@@ -55,6 +66,17 @@ def by_name(rel: str) -> Kind | None:
     return None
 
 
+def binary_magic(head: bytes) -> str | None:
+    """The binary format whose magic number `head` starts with, if any."""
+    return next((what for magic, what in MAGIC if head.startswith(magic)), None)
+
+
+def ext(rel: str) -> str:
+    """The file's last suffix, or its name when it has none (`.png`, `LICENSE`)."""
+    p = PurePosixPath(rel)
+    return p.suffix.lower() or p.name
+
+
 def is_binary_name(rel: str) -> bool:
     return PurePosixPath(rel).name.lower().endswith(BINARY_EXT)
 
@@ -76,9 +98,29 @@ def is_prose_name(rel: str) -> bool:
     return name.endswith(PROSE_EXT) or name in {"license", "copying", "notice", "authors", "changelog"}
 
 
+def template_name(rel: str) -> bool:
+    """Named as a template (`.j2`, `.tpl`, ...): its text is a template by declaration, whatever it renders to."""
+    return PurePosixPath(rel).name.lower().endswith(TEMPLATE_EXT)
+
+
 def looks_templated(rel: str, text: str) -> bool:
-    name = PurePosixPath(rel).name.lower()
-    return name.endswith(TEMPLATE_EXT) or "templates" in PurePosixPath(rel).parts or bool(TEMPLATE_MARKERS.search(text))
+    return template_name(rel) or "templates" in PurePosixPath(rel).parts or bool(TEMPLATE_MARKERS.search(text))
+
+
+def has_markers(text: str) -> bool:
+    return bool(TEMPLATE_MARKERS.search(text))
+
+
+ENV_LINE = re.compile(r"^(?:export\s+)?[A-Z][A-Z0-9_]*=[^=]")
+
+
+def text_shape(text: str) -> Kind | None:
+    """SHELL for a script with a shebang, ENV for `NAME=value` lines: content that is configuration whatever
+    the file's name."""
+    if re.match(r"#!\s*/(?:usr/)?(?:bin/|bin/env\s+)(?:ba|z|k|da)?sh\b", text):
+        return Kind.SHELL
+    lines = [ln.strip() for ln in text.splitlines()[:200] if ln.strip() and not ln.lstrip().startswith("#")]
+    return Kind.ENV if lines and all(ENV_LINE.match(ln) for ln in lines) else None
 
 
 def yaml_candidate(rel: str, text: str) -> bool:
@@ -111,6 +153,19 @@ def _is_play(item: Any) -> bool:
     return isinstance(item, dict) and bool(set(item) & PLAY_KEYS)
 
 
+def _pulumi_export(top: dict[str, Any]) -> bool:
+    """`pulumi stack export`: {"version": 3, "deployment": {"manifest": {...}, "resources": [{"urn": ...}]}}. A
+    Helm values file's `deployment:` section (replicas, image, ...) is not one."""
+    dep = top.get("deployment")
+    if not isinstance(dep, dict):
+        return False
+    resources = dep.get("resources")
+    urns = isinstance(resources, list) and bool(resources) and all(
+        isinstance(r, dict) and str(r.get("urn", "")).startswith("urn:pulumi:") for r in resources)
+    manifest = isinstance(dep.get("manifest"), dict) and isinstance(top.get("version"), int)
+    return urns or (manifest and (resources is None or isinstance(resources, list)))
+
+
 def by_content(rel: str, docs: list[Any]) -> Kind:
     """Kind of a parsed YAML/JSON stream."""
     first = next((d for d in docs if d is not None), None)
@@ -122,8 +177,7 @@ def by_content(rel: str, docs: list[Any]) -> Kind:
             return Kind.GRAFANA
         if isinstance(first.get("receivers"), list) and ("route" in first or "global" in first):
             return Kind.ALERTMANAGER
-        if "deployment" in first and isinstance(first.get("deployment"), dict) or \
-                ("steps" in first and ("changeSummary" in first or "config" in first)):
+        if _pulumi_export(first) or ("steps" in first and ("changeSummary" in first or "config" in first)):
             return Kind.PULUMI_STATE
         if isinstance(first.get("services"), dict) and any(
                 isinstance(s, dict) and ({"image", "build", "environment"} & set(s)) for s in first["services"].values()):

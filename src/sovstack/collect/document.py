@@ -30,6 +30,11 @@ class Document:
     # other files and folders the evaluation's value resolution read ({"files": [...], "folders": [...]});
     # None: it read something that cannot be tracked, so the result is not cached
     depends: dict[str, list[str]] | None = field(default_factory=dict)
+    documentation: list[tuple[int, int]] = field(default_factory=list)  # [start, end) lines of schema text
+
+    def is_documentation(self, line: int) -> bool:
+        """The line lies in a schema (a CRD's openAPIV3Schema, a JSON Schema): text that describes, not configures."""
+        return any(start <= line < end for start, end in self.documentation)
 
     @cached_property
     def lines(self) -> list[str]:

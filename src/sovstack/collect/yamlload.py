@@ -14,6 +14,9 @@ MAX_NODES = 2_000_000  # nodes after alias expansion
 MAX_DEPTH = 200
 
 _SCALAR_CTOR = SafeConstructor()
+# tags whose scalar is read as its text: the YAML 1.1 `=` (value) tag, which prometheus-operator CRDs use as an
+# enum member, and every local tag (`!vault`, `!unsafe`, `!Ref`): nothing tagged is ever constructed as an object
+TEXT_TAGS = ("tag:yaml.org,2002:value", "tag:yaml.org,2002:yaml", "tag:yaml.org,2002:str")
 
 
 class YamlLimitError(ValueError):
@@ -56,6 +59,16 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int
     return size
 
 
+def scalar_value(node: yaml.ScalarNode) -> Any:
+    """The value of a scalar: the safe constructor for the core schema tags, the text for any other tag."""
+    if node.tag.startswith("tag:yaml.org,2002:") and node.tag not in TEXT_TAGS:
+        try:
+            return _SCALAR_CTOR.construct_object(node, deep=True)
+        except (yaml.constructor.ConstructorError, ValueError, TypeError):
+            return node.value  # a core tag this safe constructor does not build (e.g. !!python/...): its text
+    return node.value
+
+
 class _Builder:
     def __init__(self, out: Loaded):
         self.out = out
@@ -64,7 +77,7 @@ class _Builder:
 
     def build(self, node: yaml.Node, key: str | None = None) -> Any:
         if isinstance(node, yaml.ScalarNode):
-            value = _SCALAR_CTOR.construct_object(node, deep=True)
+            value = scalar_value(node)
             if isinstance(value, (bytes, bytearray)):
                 value = "<binary>"
             if isinstance(value, str):
@@ -95,7 +108,7 @@ class _Builder:
                             result.setdefault(k, v)
                 continue
             if isinstance(knode, yaml.ScalarNode):
-                k = str(_SCALAR_CTOR.construct_object(knode))
+                k = str(scalar_value(knode))
                 self.out.scalars.append(Scalar(k, knode.start_mark.line + 1, k, True, knode.start_mark.line + 1))
             else:
                 k = f"<complex key at line {knode.start_mark.line + 1}>"
@@ -150,14 +163,59 @@ def load(text: str) -> Loaded:
 
 
 JINJA_BLOCK = re.compile(r"\{%-?.*?-?%\}|\{#.*?#\}")
+MULTILINE_TAG = re.compile(r"\{\{[\s\S]{0,4000}?\}\}|\{#[\s\S]{0,4000}?#\}|\{%[\s\S]{0,4000}?%\}")  # bounded: no
+# quadratic scan on unclosed tags
+TAGS_ONLY = re.compile(r"^\s*(?:(?:\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})\s*)+$")
 UNQUOTED_EXPR = re.compile(r"^(?P<lead>\s*(?:-\s+)?(?:[^\s:'\"#][^:#]*:\s+)?)(?P<expr>\{\{.*\}\}[^#]*?)\s*$")
+
+
+INLINE_EXPR = re.compile(r"\{\{.*?\}\}")
+
+
+KEY_THEN_TAGS = re.compile(r"^(?P<key>\s*(?:-\s+)?[^\s:'\"#{][^:#]*:)\s*(?:\{\{.*?\}\}\s*)+$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _block_values(lines: list[str]) -> list[str]:
+    """`labels: {{- include "x" . | nindent 4 }}` followed by more-indented lines: the tag renders part of the
+    block below, so the key keeps only that block."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        m = KEY_THEN_TAGS.match(line)
+        if not m:
+            continue
+        nxt = next((ln for ln in lines[i + 1:] if ln.strip() and not TAGS_ONLY.match(ln)), "")
+        if _indent(nxt) > _indent(line):
+            out[i] = m.group("key")
+    return out
+
+
+def neutralise_template(text: str) -> str:
+    """A second reading of a templated file: every tag blanked or replaced by a plain placeholder of its length
+    (`"{{ template "x" . }}"` becomes `"___________________"`), so quotes inside tags no longer break the
+    strings around them. Values lose their expressions; structure and lines are kept."""
+    text = MULTILINE_TAG.sub(lambda m: "\n" * m.group().count("\n") if "\n" in m.group() else m.group(), text)
+    out = []
+    for line in _block_values(text.splitlines()):
+        if TAGS_ONLY.match(line):
+            out.append("")
+            continue
+        out.append(INLINE_EXPR.sub(lambda m: "_" * len(m.group()), JINJA_BLOCK.sub("", line)))
+    return "\n".join(out) + "\n"
 
 
 def desugar_template(text: str) -> str:
     """Make a Jinja/Go-templated YAML file parseable without rendering it: tags dropped, bare
     expressions quoted. Nothing is evaluated; line numbers are kept."""
     out = []
-    for line in text.splitlines():
+    text = MULTILINE_TAG.sub(lambda m: "\n" * m.group().count("\n") if "\n" in m.group() else m.group(), text)
+    for line in _block_values(text.splitlines()):
+        if TAGS_ONLY.match(line):
+            out.append("")  # `{{- if .Values.x }}`, `{{ toYaml .x | nindent 4 }}`, `{% for %}`: no structure of its own
+            continue
         line = JINJA_BLOCK.sub("", line)
         m = UNQUOTED_EXPR.match(line)
         if m and not m.group("expr").startswith(("'", '"')):

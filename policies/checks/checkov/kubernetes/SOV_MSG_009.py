@@ -20,6 +20,11 @@ def _containers(node):
             yield from _containers(item)
 
 
+def _items(value):
+    """A list field as a list: in a Helm template read without rendering, `args:` may be the text of an include."""
+    return value if isinstance(value, list) else []
+
+
 def _container_hits(c):
     for item in c.get("env") or []:
         if not isinstance(item, dict):
@@ -40,7 +45,7 @@ def _container_hits(c):
         if mid:
             yield Hit(f"container {c.get('name')!r} loads {messengers.label(mid)} settings from {ref.get('name')}",
                       line=ref.get("__startline__"))
-    for arg in (c.get("args") or []) + (c.get("command") or []):
+    for arg in _items(c.get("args")) + _items(c.get("command")):
         if not isinstance(arg, str):
             continue
         ep = next(messengers.find_endpoints(arg), None)
