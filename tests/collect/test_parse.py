@@ -97,7 +97,7 @@ def test_content_decides_not_the_name(tmp_path, rel, text, kind):
 
 @pytest.mark.parametrize("rel,data,evidence", [
     ("README.md", "# Title\n\nSome prose: with a colon.\n", "prose (.md) with no configuration content"),
-    ("requirements.txt", "requests==2.0\npyyaml>=6\n", "prose (.txt) with no configuration content"),
+    ("notes.txt", "Remember to water the plants.\nCall the office on Monday.\n", "prose (.txt) with no configuration content"),
     ("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file type (.png) and binary content (PNG image)"),
     ("font.dat", bytes(range(256)) * 4, "binary content: NUL byte at offset 0"),
     ("LICENSE", "Copyright \xe9".encode("latin-1"), "prose (LICENSE) and not UTF-8 text"),
