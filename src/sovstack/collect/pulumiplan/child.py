@@ -283,9 +283,13 @@ def _dependencies() -> tuple[list[str], list[str], list[str]]:
             and not real.startswith(("/proc/", "/dev/", "/sys/"))
 
     files = {source(p) for p in _reads}
+    listed = {os.path.abspath(p) for p in _lists if keep(p) and not p.endswith("__pycache__")}
+    # a listed folder that does not exist (a sys.path entry such as an editable install's path hook, resolved
+    # against the program's folder) is a dependency by its absence, like a file looked for and not found
     return sorted(p for p in files if keep(p) and os.path.isfile(p)), \
-        sorted({os.path.abspath(p) for p in _lists if keep(p) and not p.endswith("__pycache__")}), \
-        sorted(p for p in files if keep(p) and not os.path.exists(p) and not p.endswith(".pyc"))
+        sorted(p for p in listed if os.path.isdir(p)), \
+        sorted({p for p in files if keep(p) and not os.path.exists(p) and not p.endswith(".pyc")} |
+               {p for p in listed if not os.path.exists(p)})
 
 
 def _default_providers(resources: list[dict], request: dict) -> list[dict]:
