@@ -1,5 +1,4 @@
-"""The GitLab SAST report lists failed findings only, with stable ids and GitLab's severity names, and passes GitLab's
-published SAST report schema."""
+"""The GitLab SAST report: failed findings only, stable ids, GitLab's severities, and GitLab's published schema."""
 
 from __future__ import annotations
 
