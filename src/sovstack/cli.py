@@ -266,7 +266,7 @@ def _cache_dir(cache: bool, cache_dir: Optional[Path]) -> Optional[Path]:
 
 
 def verdict_line(result: Result) -> str:
-    from sovstack.report.table_format import verdict_text
+    from sovstack.report.verdict import verdict_text
 
     return verdict_text(result, "en")
 
