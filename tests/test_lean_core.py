@@ -58,10 +58,11 @@ finally:
     print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
 # What a one-file check must not load (start-up time): the heavy extras, the terminal table, the Pulumi planner
-# (threads, subprocesses), the archive readers, the TOML reader, and the resolvers of other document kinds.
+# (threads, subprocesses), the archive readers, the TOML reader, the hub commands, and other kinds' resolvers.
 NOT_FOR_ONE_FILE = {"checkov", "weasyprint", "pulumi", "ansible", "pathspec", "fastapi", "sqlalchemy", "rich",
                     "tarfile", "tomllib", "concurrent.futures", "sovstack.report.table_format",
-                    "sovstack.collect.pulumiplan.plan", "sovstack.collect.pulumiplan.child", "sovstack.safearchive"}
+                    "sovstack.collect.pulumiplan.plan", "sovstack.collect.pulumiplan.child", "sovstack.safearchive",
+                    "sovstack.hub.cli"}
 
 
 def _loaded(root, tmp_path, rel: str) -> set[str]:
