@@ -24,9 +24,10 @@ from sovstack.extras import MissingExtra  # noqa: E402
 from sovstack.catalogue import Catalogue, CatalogueError, load_default  # noqa: E402
 from sovstack.models import EvidenceFile, History, InputStatus, Result, Severity, Status  # noqa: E402
 from sovstack.report import Format  # noqa: E402
+from sovstack.lazycli import lazy_group  # noqa: E402
 
-app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Sovereign messaging compliance checks.")
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, help="Sovereign messaging compliance checks.",
+                  cls=lazy_group(hub=("sovstack.hub.cli", "hub_app", -1)))  # the hub group is loaded when asked for
 policies_app = typer.Typer(no_args_is_help=True, help="The policy catalogue.")
 app.add_typer(policies_app, name="policies")
 
@@ -266,7 +267,7 @@ def _cache_dir(cache: bool, cache_dir: Optional[Path]) -> Optional[Path]:
 
 
 def verdict_line(result: Result) -> str:
-    from sovstack.report.table_format import verdict_text
+    from sovstack.report.verdict import verdict_text
 
     return verdict_text(result, "en")
 
@@ -405,12 +406,10 @@ def report(
     emit(load_result(result_file), _catalogue(policies), formats, outputs, lang.value if lang else None)
 
 
-bundle_app = typer.Typer(no_args_is_help=True, help="Tamper-evident evidence bundles for auditors.")
+# `sovstack hub` and `bundle push` live with the hub (sovstack.hub.cli), imported only when run or listed in --help
+bundle_app = typer.Typer(no_args_is_help=True, help="Tamper-evident evidence bundles for auditors.",
+                         cls=lazy_group(push=("sovstack.hub.cli", "push_app", 0)))
 app.add_typer(bundle_app, name="bundle")
-from sovstack.hub.cli import bundle_push, hub_app  # noqa: E402 - `sovstack hub` and `bundle push` live with the hub
-
-app.add_typer(hub_app, name="hub")
-bundle_app.command("push")(bundle_push)
 
 
 @bundle_app.command("create")

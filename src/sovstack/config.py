@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -53,6 +52,12 @@ class CheckConfig(BaseModel):
         return out
 
 
+def _tomllib():  # noqa: ANN202 - the module
+    import tomllib  # only when a pyproject.toml is read
+
+    return tomllib
+
+
 def find(start: Path) -> Path | None:
     """`.sovstack.yaml` in the folder, else a pyproject.toml there with a [tool.sovstack] table."""
     for name in NAMES:
@@ -61,9 +66,9 @@ def find(start: Path) -> Path | None:
     pyproject = start / "pyproject.toml"
     if pyproject.is_file():
         try:
-            if "sovstack" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
+            if "sovstack" in _tomllib().loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
                 return pyproject
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, _tomllib().TOMLDecodeError) as exc:
             raise ConfigError(f"{pyproject}: cannot read: {exc}") from exc
     return None
 
@@ -71,11 +76,11 @@ def find(start: Path) -> Path | None:
 def load(path: Path) -> CheckConfig:
     try:
         text = path.read_text(encoding="utf-8")
-        raw = tomllib.loads(text).get("tool", {}).get("sovstack") if path.name == "pyproject.toml" \
+        raw = _tomllib().loads(text).get("tool", {}).get("sovstack") if path.name == "pyproject.toml" \
             else yaml.safe_load(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+    except (yaml.YAMLError, _tomllib().TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: malformed: {str(exc).splitlines()[0]}") from exc
     if raw is None:
         raw = {}

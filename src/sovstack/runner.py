@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sovstack import SCHEMA_VERSION, __version__, decide
 from sovstack import cache as cache_mod
@@ -17,12 +19,15 @@ from sovstack.checks.base import InputProblem
 from sovstack.checks.engine import Engine, PolicyError
 from sovstack.collect import discover, parse
 from sovstack.collect.document import Document
-from sovstack.collect.pulumiplan import plan as pulumi_plan
 from sovstack.collect.pulumiplan import project as pulumi_project
+from sovstack.collect.pulumiplan.limits import Limits as PlanLimits
 from sovstack.facts import Workspace
 from sovstack.models import (ControlFile, Finding, InputRecord, InputStatus, Kind, Result, Status, Summary, Timings,
                              ToolInfo)
 from sovstack.waivers import Waiver
+
+if TYPE_CHECKING:
+    from sovstack.collect.pulumiplan import plan as pulumi_plan
 
 
 @dataclass
@@ -33,7 +38,7 @@ class Options:
     waivers: list[Waiver] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
     plan: bool = True  # run Pulumi Python programs offline under mocks
-    plan_limits: pulumi_plan.Limits = field(default_factory=pulumi_plan.Limits)
+    plan_limits: PlanLimits = field(default_factory=PlanLimits)
     cache_dir: Path | None = None  # incremental checking: reuse results of unchanged inputs
     audit: bool = False  # control files inside the scanned paths are recorded, not applied
     waiver_files: list[WaiverSource] = field(default_factory=list)  # where opts.waivers came from
@@ -146,7 +151,11 @@ def start_plans(docs: list[Document], opts: Options, cache: Cache | None = None,
                 reused += hit[1]
         if stacks:
             to_plan.append(dataclasses.replace(project, stacks=stacks))
-    return (pulumi_plan.Planning(to_plan, opts.plan_limits) if to_plan else None), records, reused
+    if not to_plan:
+        return None, records, reused
+    from sovstack.collect.pulumiplan import plan as pulumi_plan  # threads and subprocesses: only when planning
+
+    return pulumi_plan.Planning(to_plan, opts.plan_limits), records, reused
 
 
 def _plan_key(ctx: str | None, project: pulumi_project.Project, stack: pulumi_project.Stack) -> str:
@@ -162,7 +171,11 @@ def finish_plans(planning: pulumi_plan.Planning | None) -> tuple[list[Document],
     """The planned stacks as documents; a stack that could not be planned is an input error."""
     planned: list[Document] = []
     records: list[InputRecord] = []
-    for item in planning.results() if planning else []:
+    if planning is None:
+        return planned, records
+    from sovstack.collect.pulumiplan import plan as pulumi_plan
+
+    for item in planning.results():
         if isinstance(item, pulumi_plan.PlanError):
             records.append(InputRecord(path=item.rel, kind="pulumi-program", status=InputStatus.ERROR,
                                        error=item.reason, stack=item.stack))
@@ -171,8 +184,14 @@ def finish_plans(planning: pulumi_plan.Planning | None) -> tuple[list[Document],
     return planned, records
 
 
+def _planned(doc: Document) -> bool:
+    """A stack's plan; the plan module is loaded only when a Pulumi stack is planned, so no plan exists without it."""
+    plan = sys.modules.get("sovstack.collect.pulumiplan.plan")
+    return plan is not None and isinstance(doc, plan.PlanDocument)
+
+
 def _record(doc: Document, **extra) -> InputRecord:
-    if isinstance(doc, pulumi_plan.PlanDocument):
+    if _planned(doc):
         extra.update(stack=doc.stack, seconds=doc.seconds,
                      resources=len(doc.data[0]["deployment"]["resources"]) if doc.data else 0)
     return InputRecord(path=doc.rel, kind=doc.kind.value, **extra)
@@ -256,7 +275,7 @@ def _evaluate(engine: Engine, docs: list[Document], records: list[InputRecord], 
         findings += found
         records.append(record)
         if cache is not None:
-            if isinstance(doc, pulumi_plan.PlanDocument):
+            if _planned(doc):
                 cache.put_plan(_plan_key(ctx, doc.plan_project, doc.plan_stack), record, found,
                                doc.reads, doc.lists, doc.absent)
             elif doc.depends is not None:  # None: its values were resolved from files that cannot be tracked

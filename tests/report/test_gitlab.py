@@ -1,8 +1,13 @@
-"""The GitLab SAST report lists failed findings only, with stable ids and GitLab's severity names."""
+"""The GitLab SAST report: failed findings only, stable ids, GitLab's severities, and GitLab's published schema."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
+
+from jsonschema import Draft7Validator
 
 from sovstack.report import Format
 
@@ -45,3 +50,23 @@ def test_scan_block(result, catalogue):
     assert (scan["start_time"], scan["end_time"]) == ("2025-07-01T07:00:00", "2025-07-01T07:00:02")
     clean = result.model_copy(update={"inputs": result.inputs[:1]})
     assert _render(clean, catalogue)["scan"]["status"] == "success"
+
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "gitlab-sast-report-format-15.0.7.json").read_text("utf-8"))
+
+
+def test_real_check_output_passes_gitlabs_published_schema(root, tmp_path):
+    out = tmp_path / "gl-sast-report.json"
+    proc = subprocess.run([sys.executable, "-m", "sovstack", "check", str(root / "examples/noncompliant"), "--no-plan",
+                           "-f", "gitlab", "-o", str(out)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode in (1, 2), proc.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    Draft7Validator.check_schema(SCHEMA)
+    assert report["version"] == SCHEMA["self"]["version"]
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft7Validator(SCHEMA).iter_errors(report)]
+    assert report["vulnerabilities"] and errors == []
+
+
+def test_schema_rejects_a_vulnerability_without_identifiers():
+    bad = {"version": "15.0.7", "scan": {}, "vulnerabilities": [{"id": "x", "location": {}}]}
+    assert len(list(Draft7Validator(SCHEMA).iter_errors(bad))) >= 2

@@ -31,6 +31,7 @@ class InputProblem(Exception):
 class Registry:
     def __init__(self) -> None:
         self.checks: dict[str, object] = {}
+        self.catalogue: object | None = None  # the catalogue whose check files the engine is loading now
 
     def register(self, check: object) -> None:
         self.checks[check.id] = check  # a re-imported file replaces its earlier instance

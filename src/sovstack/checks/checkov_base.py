@@ -57,7 +57,10 @@ else:
 
 
 def _title(policy_id: str) -> str:
+    """From the catalogue the engine is loading; checkov itself (--external-checks-dir) loads the default one."""
     try:
+        if REGISTRY.catalogue is not None:
+            return REGISTRY.catalogue.get(policy_id).title.en
         from sovstack.catalogue import load_default
 
         return load_default().get(policy_id).title.en

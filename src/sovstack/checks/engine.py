@@ -61,9 +61,12 @@ class Engine:
             spec = importlib.util.spec_from_file_location(name, path)
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
+            REGISTRY.catalogue = self.catalogue
             spec.loader.exec_module(module)
         except Exception as exc:  # a broken policy must stop the run from claiming compliance
             self.errors.append(f"policy file {path.name} failed to load: {type(exc).__name__}: {exc}")
+        finally:
+            REGISTRY.catalogue = None
 
     def checks(self) -> list[Any]:
         return [c for c in REGISTRY.checks.values() if c.id in self.catalogue.policies]

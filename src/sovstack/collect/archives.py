@@ -4,17 +4,11 @@ An archive that cannot be opened is an input error; a refused member (link, abso
 
 from __future__ import annotations
 
-import bz2
 import io
-import lzma
-import tarfile
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Callable, Iterator
 
-from sovstack.safearchive import name_problem, tar_kind, zip_problem
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 COMPRESSED = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz"}
@@ -68,14 +62,15 @@ def entries(name: str, data: bytes, limits: Limits = Limits()) -> list[tuple[str
     raise ArchiveProblem("not a tar, zip, gzip, bzip2 or xz archive")
 
 
-_DECOMPRESSORS: dict[str, Callable[[], object]] = {
-    "gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS), "bzip2": bz2.BZ2Decompressor,
-    "xz": lzma.LZMADecompressor}
-
-
 def _decompress(fmt: str, data: bytes, limits: Limits) -> bytes:
+    import bz2  # the archive modules load only when a file sniffs as an archive
+    import lzma
+    import zlib
+
+    make = {"gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS), "bzip2": bz2.BZ2Decompressor,
+            "xz": lzma.LZMADecompressor}[fmt]
     try:
-        raw = _DECOMPRESSORS[fmt]().decompress(data, limits.total_bytes + 1)
+        raw = make().decompress(data, limits.total_bytes + 1)
     except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as exc:
         raise ArchiveProblem(f"corrupt {fmt} data: {exc}") from exc
     if len(raw) > limits.total_bytes:
@@ -84,6 +79,10 @@ def _decompress(fmt: str, data: bytes, limits: Limits) -> bytes:
 
 
 def _tar(raw: bytes, limits: Limits) -> list[tuple[str, bytes | str]]:
+    import tarfile
+
+    from sovstack.safearchive import name_problem, tar_kind
+
     out: list[tuple[str, bytes | str]] = []
     try:
         with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as tar:
@@ -103,6 +102,11 @@ def _tar(raw: bytes, limits: Limits) -> list[tuple[str, bytes | str]]:
 
 
 def _zip(data: bytes, limits: Limits) -> list[tuple[str, bytes | str]]:
+    import zipfile
+    import zlib
+
+    from sovstack.safearchive import name_problem, zip_problem
+
     out: list[tuple[str, bytes | str]] = []
     total = 0
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from pathlib import PurePosixPath
 from typing import Any, Iterator
 
@@ -283,6 +282,8 @@ def _requirements(doc: Document) -> Iterator[tuple[str, str, int]]:
 
 
 def _toml_deps(doc: Document) -> Iterator[tuple[str, str, int | None]]:
+    import tomllib  # only for TOML manifests
+
     try:
         data = tomllib.loads(doc.text)
     except tomllib.TOMLDecodeError:

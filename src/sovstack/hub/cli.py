@@ -12,7 +12,8 @@ EXIT_ERROR = 2
 DATABASE_HELP = "Database URL: sqlite:///FILE or postgresql://USER@HOST/DB (default: sovstack-hub.db here)."
 Database = Annotated[Optional[str], typer.Option("--database", envvar="SOVSTACK_HUB_DATABASE", help=DATABASE_HELP)]
 
-hub_app = typer.Typer(no_args_is_help=True, help="The compliance hub: every region's signed bundles in one place.")
+hub_app = typer.Typer(no_args_is_help=True, add_completion=False,  # a group of `sovstack`, loaded when asked for
+                      help="The compliance hub: every region's signed bundles in one place.")
 region_app = typer.Typer(no_args_is_help=True, help="Regions that upload bundles (signing key and upload token).")
 user_app = typer.Typer(no_args_is_help=True, help="Accounts that read the hub (auditor) or also its audit log (admin).")
 hub_app.add_typer(region_app, name="region")
@@ -154,3 +155,7 @@ def bundle_push(
         typer.echo(f"sovstack: {bundle}: refused by the hub (HTTP {done.status}): {detail}", err=True)
         raise typer.Exit(1)
     raise _fail(f"{bundle}: hub unreachable after {done.attempts} attempts: {detail}")
+
+
+push_app = typer.Typer(add_completion=False)  # `sovstack bundle push`, loaded by the bundle group only when asked for
+push_app.command("push")(bundle_push)

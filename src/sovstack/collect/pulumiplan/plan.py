@@ -19,11 +19,10 @@ from typing import Callable
 
 from sovstack.collect.document import Document
 from sovstack.collect.pulumiplan import child
+from sovstack.collect.pulumiplan.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Limits  # noqa: F401 - re-exported
 from sovstack.collect.pulumiplan.project import Project, Stack
 from sovstack.models import Kind
 
-DEFAULT_TIMEOUT_S = 60.0
-DEFAULT_MEMORY_MB = 2048
 KEEP_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT")  # no cloud credentials reach the program
 
 
@@ -75,14 +74,6 @@ class PlanDocument(Document):
                 self._sources[rel] = []
         lines = self._sources[rel]
         return lines[line - 1] if 1 <= line <= len(lines) else ""
-
-
-@dataclass
-class Limits:
-    timeout_s: float = DEFAULT_TIMEOUT_S
-    memory_mb: int = DEFAULT_MEMORY_MB
-    workers: int = max(1, os.cpu_count() or 1)
-    zygote: bool = hasattr(os, "fork")  # fork plans from a process that has the SDK imported already
 
 
 def _request(project: Project, stack: Stack, limits: Limits) -> dict:
