@@ -80,6 +80,7 @@ class _SovMixin:
 
 class TerraformResourceCheck(_SovMixin, BaseResourceCheck):
     sov_targets = ("terraform-resource",)
+    kinds = ("terraform",)  # the document kinds it reads: its checkov framework
 
     def __init__(self, policy_id: str, supported_resources: Iterable[str]) -> None:
         super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_resources))
@@ -95,6 +96,7 @@ class TerraformResourceCheck(_SovMixin, BaseResourceCheck):
 
 class TerraformProviderCheck(_SovMixin, BaseProviderCheck):
     sov_targets = ("terraform-provider",)
+    kinds = ("terraform",)  # the document kinds it reads: its checkov framework
 
     def __init__(self, policy_id: str, supported_provider: Iterable[str]) -> None:
         super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_provider))
@@ -112,6 +114,7 @@ class AnsibleTaskCheck(_SovMixin, BaseAnsibleTaskCheck):
     """Runs on tasks (and handlers) that use one of supported_modules; sees the whole task."""
 
     sov_targets = ("ansible-task",)
+    kinds = ("ansible",)  # the document kinds it reads: its checkov framework
 
     def __init__(self, policy_id: str, supported_modules: Iterable[str], module_prefixes: Iterable[str] = ()) -> None:
         super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_modules),
@@ -130,6 +133,7 @@ class AnsibleTaskCheck(_SovMixin, BaseAnsibleTaskCheck):
 
 class KubernetesCheck(_SovMixin, BaseK8Check):
     sov_targets = ("kubernetes",)
+    kinds = ("kubernetes",)  # the document kinds it reads: its checkov framework
 
     def __init__(self, policy_id: str, supported_kinds: Iterable[str]) -> None:
         super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_kinds))
