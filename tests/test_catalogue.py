@@ -91,3 +91,9 @@ def test_citations_follow_the_report_language(catalogue):
     ref = catalogue.get("SOV-MSG-001").legal[0]
     assert catalogue.cite(ref, "en") == "149-FZ art. 10 part 8 (amended by 41-FZ of 01.04.2025)"
     assert catalogue.cite(ref, "ru") == "149-ФЗ, ч. 8 ст. 10 (в ред. Федерального закона от 01.04.2025 № 41-ФЗ)"
+
+
+def test_links_between_policy_docs_resolve(root):
+    for home in homes(root / "policies"):
+        for target in re.findall(r"\]\(((?!https?:|#)[^)#\s]+)", (home / "README.md").read_text(encoding="utf-8")):
+            assert (home / target).resolve().is_file(), f"{home.name}/README.md links to missing {target}"

@@ -37,3 +37,14 @@ def test_a_drifted_page_or_entry_is_reported_and_rewritten(root, tmp_path, capsy
     assert main(["--policies", str(copy), "--check"]) == 1
     assert main(["--policies", str(copy)]) == 0
     assert stale(load(copy)) == [] and "wrote" in capsys.readouterr().out
+
+
+def test_each_checkov_entry_runs_the_check_of_its_home_once(root):
+    from sovstack.checks.homes import from_home
+
+    entries = sorted((root / "policies" / ENTRY).rglob("SOV_*.py"))
+    for entry in entries:
+        check = from_home(str(entry))
+        assert check.id == entry.stem.replace("_", "-") and check.kinds == (entry.parent.name,), entry
+        assert from_home(str(entry)) is check  # checkov walks the folder once per framework
+    assert entries
