@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from sovstack.catalogue import CatalogueError, check_file, homes, load
+from sovstack.catalogue import CatalogueError, catalogue_files, check_file, homes, load
 from sovstack.checks.homes import Derived
 
 CHECK_ID = re.compile(r'"(SOV-[A-Z]{3}-\d{3})"')
@@ -97,3 +97,18 @@ def test_links_between_policy_docs_resolve(root):
     for home in homes(root / "policies"):
         for target in re.findall(r"\]\(((?!https?:|#)[^)#\s]+)", (home / "README.md").read_text(encoding="utf-8")):
             assert (home / target).resolve().is_file(), f"{home.name}/README.md links to missing {target}"
+
+
+def test_a_catalogue_of_the_old_layout_is_refused_with_the_reason(tmp_path):
+    (tmp_path / "metadata").mkdir()
+    (tmp_path / "frameworks").mkdir()
+    with pytest.raises(CatalogueError, match="old layout"):
+        load(tmp_path)
+
+
+def test_the_catalogues_files_are_its_homes_without_fixtures(root):
+    """What the cache fingerprint and the bundle's policy digest cover: editing a fixture changes neither."""
+    rels = {p.relative_to(root / "policies").as_posix() for p in catalogue_files(root / "policies")}
+    assert {"SOV-MSG-004/SOV_MSG_004.py", "SOV-MSG-004/metadata.yaml", "checkov/terraform/SOV_RES_001.py",
+            "data/messengers.yaml", "frameworks/152-fz.yaml"} <= rels
+    assert not [r for r in rels if "/fixtures/" in r or "__pycache__" in r]

@@ -155,6 +155,9 @@ def catalogue_files(root: Path) -> list[Path]:
 
 
 def _policies(root: Path) -> dict[str, PolicyMeta]:
+    if (Path(root) / "metadata").is_dir() and not homes(root):
+        raise CatalogueError(f"{root}: a catalogue of the old layout (metadata/, checks/); each policy now lives in "
+                             "its own folder <ID>/ with its check, metadata.yaml, README.md and fixtures/")
     policies: dict[str, PolicyMeta] = {}
     for home in homes(root):
         path = home / "metadata.yaml"
