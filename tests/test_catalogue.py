@@ -95,7 +95,8 @@ def test_citations_follow_the_report_language(catalogue):
 
 def test_links_between_policy_docs_resolve(root):
     for home in homes(root / "policies"):
-        for target in re.findall(r"\]\(((?!https?:|#)[^)#\s]+)", (home / "README.md").read_text(encoding="utf-8")):
+        text = (home / "README.md").read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(((?!https?:|#)[^)#\s]+)", text):
             assert (home / target).resolve().is_file(), f"{home.name}/README.md links to missing {target}"
 
 

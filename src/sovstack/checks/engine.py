@@ -1,4 +1,4 @@
-"""The engine: loads the policy files a scan needs and runs them on each document."""
+"""The engine: loads the check of every policy from its home (policies/<ID>/) and runs them on each document."""
 
 from __future__ import annotations
 
