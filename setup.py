@@ -6,8 +6,8 @@ from setuptools import find_namespace_packages, setup
 # data of sovstack._catalogue, which sovstack.paths finds with importlib.resources. Only the declarative part
 # that pyproject.toml cannot express (a package from a folder outside src/) lives here.
 CATALOGUE = "sovstack._catalogue"
-SHIPPED = ["checks", "checks.*", "crossguard", "crossguard.*", "data", "data.*", "docs", "docs.*",
-           "frameworks", "frameworks.*", "metadata", "metadata.*"]  # fixtures/ are test data, not shipped
+# The policy homes (SOV-AAA-NNN/, not package names) ship as package data of sovstack._catalogue itself (pyproject).
+SHIPPED = ["checkov", "checkov.*", "crossguard", "crossguard.*", "data", "data.*", "frameworks", "frameworks.*"]
 
 setup(
     packages=find_namespace_packages("src", include=["sovstack", "sovstack.*"])

@@ -65,7 +65,7 @@ def one_file(label: str, cmd: list[str], scratch: str, runs: int) -> None:
 
 def compare(tree: str, scratch: str, runs: int) -> tuple[float, float]:
     sov = [str(BIN / "sovstack"), "check", tree, "--format", "json", "--output", os.path.join(scratch, "r.json")]
-    ck = [str(BIN / "checkov"), "-d", tree, "--external-checks-dir", str(ROOT / "policies/checks/checkov"),
+    ck = [str(BIN / "checkov"), "-d", tree, "--external-checks-dir", str(ROOT / "policies/checkov"),
           "--skip-download", "--quiet", "--compact", "-o", "json"]
     timed(sov)  # warm the file cache for both
     sov_t = [timed(sov) for _ in range(runs)]

@@ -102,7 +102,7 @@ def report_seconds(result_path: Path) -> float:
 
 
 def checkov(tree: Path) -> tuple[float, int]:
-    cmd = [str(BIN / "checkov"), "-d", str(tree), "--external-checks-dir", str(ROOT / "policies/checks/checkov"),
+    cmd = [str(BIN / "checkov"), "-d", str(tree), "--external-checks-dir", str(ROOT / "policies/checkov"),
            "--skip-download", "--quiet", "--compact", "-o", "json"]
     elapsed, peak, proc = run_measured(cmd, ROOT)
     if proc.returncode not in (0, 1):

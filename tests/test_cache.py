@@ -79,7 +79,7 @@ def test_policy_change_invalidates_everything(sovstack, tree, tmp_path, root):
     shutil.copytree(root / "policies", policies, ignore=shutil.ignore_patterns("__pycache__", "fixtures"))
     cache = tmp_path / "cache"
     check(sovstack, tree, "--cache-dir", cache, "--policies", policies)
-    meta = policies / "metadata/SOV-MSG-004.yaml"
+    meta = policies / "SOV-MSG-004/metadata.yaml"
     meta.write_text(meta.read_text().replace("severity: high", "severity: critical"))
     again = check(sovstack, tree, "--cache-dir", cache, "--policies", policies)
     assert again["timings"]["cache_hits"] == 0

@@ -92,7 +92,11 @@ def test_the_installed_code_and_catalogue_are_the_wheels(installed, workdir):
     assert proc.returncode == 0, proc.stderr
     module, catalogue, labels = proc.stdout.split("\n")[:3]
     assert Path(module).is_relative_to(venv) and Path(catalogue).is_relative_to(venv), proc.stderr
-    assert Path(catalogue).name == "_catalogue" and not (Path(catalogue) / "fixtures").exists()
+    shipped = Path(catalogue)
+    assert shipped.name == "_catalogue" and (shipped / "SOV-MSG-004/metadata.yaml").is_file()
+    assert (shipped / "SOV-MSG-004/SOV_MSG_004.py").is_file()
+    assert (shipped / "checkov/terraform/SOV_RES_001.py").is_file()
+    assert not list(shipped.glob("*/fixtures")) and not (shipped / "fixtures").exists()  # test data stay out
     assert labels == "True"
 
 

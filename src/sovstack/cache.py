@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sovstack import __version__
+from sovstack.catalogue import catalogue_files
 from sovstack.models import Finding, InputRecord
 from sovstack.redact import redact_model
 
@@ -38,10 +39,11 @@ def _version(dist: str) -> str:
 
 
 def catalogue_fingerprint(policies_dir: str) -> str:
-    """SHA-256 over every file of the catalogue (checks, metadata, data, frameworks), by path and content."""
+    """SHA-256 over every file of the catalogue (each policy's check, metadata and docs, data, frameworks, the
+    checkov entry), by path and content; the policies' fixtures are test data and do not count."""
     digest = hashlib.sha256()
     root = Path(policies_dir)
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in catalogue_files(root):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

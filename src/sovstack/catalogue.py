@@ -1,4 +1,8 @@
-"""The policy catalogue: per-policy metadata and law frameworks, validated by pydantic."""
+"""The policy catalogue: one home per policy (policies/<ID>/) and the law frameworks, validated by pydantic.
+
+A home holds the policy's check (<ID with underscores>.py), its metadata.yaml, its README.md and its fixtures/.
+What the code says (the input kinds a check reads, its engine) is not repeated in metadata: see sovstack.checks.homes.
+"""
 
 from __future__ import annotations
 
@@ -46,8 +50,6 @@ class PolicyMeta(Strict):
     description: Text
     severity: Severity
     category: Category
-    inputs: list[str] = Field(min_length=1)  # input kinds the policy evaluates ("any" for all)
-    engine: str  # "checkov" (a checkov custom check) or "native" (sovstack adds what checkov lacks)
     rationale: Text
     remediation: Text
     legal: list[LegalRef] = Field(min_length=1)
@@ -57,13 +59,6 @@ class PolicyMeta(Strict):
     def _id(cls, v: str) -> str:
         if not POLICY_ID.match(v):
             raise ValueError(f"policy id {v!r} is not of the form SOV-<AREA>-<NNN>")
-        return v
-
-    @field_validator("engine")
-    @classmethod
-    def _engine(cls, v: str) -> str:
-        if v not in {"checkov", "native"}:
-            raise ValueError("engine must be 'checkov' or 'native'")
         return v
 
     def legal_basis(self) -> list[str]:
@@ -139,15 +134,44 @@ def _validate(model: type[BaseModel], path: Path) -> BaseModel:
         raise CatalogueError(f"{path}: invalid: {exc}") from exc
 
 
-def load(root: Path) -> Catalogue:
+FIXTURES = "fixtures"  # a home's test data: not shipped, not part of the catalogue's fingerprint
+
+
+def homes(root: Path) -> list[Path]:
+    """The policy homes of a catalogue: the folders named by a policy ID."""
+    return sorted(p for p in Path(root).iterdir() if p.is_dir() and POLICY_ID.match(p.name))
+
+
+def check_file(home: Path) -> Path:
+    """A home's check: policies/SOV-MSG-004/SOV_MSG_004.py (the module name checkov reports it under)."""
+    return home / f"{home.name.replace('-', '_')}.py"
+
+
+def catalogue_files(root: Path) -> list[Path]:
+    """Every file of the catalogue that can change a result or a report: all but fixtures and bytecode."""
+    root = Path(root)
+    return sorted(p for p in root.rglob("*") if p.is_file()
+                  and not {"__pycache__", FIXTURES} & set(p.relative_to(root).parts))
+
+
+def _policies(root: Path) -> dict[str, PolicyMeta]:
+    if (Path(root) / "metadata").is_dir() and not homes(root):
+        raise CatalogueError(f"{root}: a catalogue of the old layout (metadata/, checks/); each policy now lives in "
+                             "its own folder <ID>/ with its check, metadata.yaml, README.md and fixtures/")
     policies: dict[str, PolicyMeta] = {}
-    for path in sorted((root / "metadata").glob("*.yaml")):
+    for home in homes(root):
+        path = home / "metadata.yaml"
+        if not path.is_file():
+            raise CatalogueError(f"{home}: policy folder without metadata.yaml")
         meta = _validate(PolicyMeta, path)
-        if meta.id != path.stem:
-            raise CatalogueError(f"{path}: id {meta.id} does not match the file name")
-        if meta.id in policies:
-            raise CatalogueError(f"{path}: duplicate policy id {meta.id}")
+        if meta.id != home.name:
+            raise CatalogueError(f"{path}: id {meta.id} does not match the folder name {home.name}")
         policies[meta.id] = meta
+    return policies
+
+
+def load(root: Path) -> Catalogue:
+    policies = _policies(root)
     frameworks = [_validate(Framework, p) for p in sorted((root / "frameworks").glob("*.yaml"))]
     for fw in frameworks:
         for req in fw.requirements:

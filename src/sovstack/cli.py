@@ -360,10 +360,11 @@ def policies_show(policy_id: str, lang: Annotated[Lang, typer.Option(help="ru or
     if len(found) != 1:
         raise fail(f"{policy_id!r} names {len(found)} policies; give one ID (`sovstack policies list`)")
     m = cat.get(found[0])
+    code = _derived(cat, m.id)
     ru = lang == "ru"
     lines = [f"{m.id}: {m.title.get(lang)}",
              f"{'Важность' if ru else 'Severity'}: {m.severity.value}   {'Категория' if ru else 'Category'}: "
-             f"{m.category.value}   {'Входы' if ru else 'Inputs'}: {', '.join(m.inputs)}   engine: {m.engine}",
+             f"{m.category.value}   {'Входы' if ru else 'Inputs'}: {', '.join(code.inputs)}   engine: {code.engine}",
              "", m.description.get(lang), "", ("Обоснование: " if ru else "Rationale: ") + m.rationale.get(lang),
              "", ("Как исправить: " if ru else "Remediation: ") + m.remediation.get(lang), "",
              "Правовое основание:" if ru else "Legal basis:"]
@@ -373,6 +374,16 @@ def policies_show(policy_id: str, lang: Annotated[Lang, typer.Option(help="ru or
         lines += ["", "Требования:" if ru else "Requirements:"]
         lines += [f"  - {fw.id} {req.id} ({req.ref}): {req.title.get(lang)}" for fw, req in reqs]
     typer.echo("\n".join(lines))
+
+
+def _derived(cat: Catalogue, policy_id: str):
+    """Engine and input kinds of a policy, from its check's code."""
+    from sovstack.checks.homes import describe
+
+    try:
+        return describe(cat.root / policy_id)
+    except Exception as exc:  # a broken check file: say which, as a run would
+        raise fail(f"policy {policy_id}: its check cannot be loaded: {type(exc).__name__}: {exc}") from exc
 
 
 @app.command()

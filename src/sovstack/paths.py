@@ -35,7 +35,7 @@ def bundled_policies() -> Path:
     packaged = Path(str(resources.files("sovstack"))) / CATALOGUE_FOLDER
     checkout = REPO_ROOT / "policies"
     for folder in (packaged, checkout):
-        if (folder / "metadata").is_dir():
+        if (folder / "frameworks").is_dir():
             return folder
     raise CatalogueNotFound(
         f"the policy catalogue is missing from this installation (looked for {packaged} and {checkout}); "

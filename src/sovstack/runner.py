@@ -228,7 +228,7 @@ def _finish(opts: Options, catalogue: Catalogue, got: Collected, planning: pulum
     engine.workspace = Workspace(got.docs, got.files)
     kinds = [d.kind for d in got.docs] + ([Kind.PULUMI_PROGRAM] if planning else [])
     if kinds:
-        engine.load_for(kinds)
+        engine.load()
     policy_errors = list(engine.errors)
     findings += _evaluate(engine, got.docs, records, policy_errors, cache)
     stamps["evaluate"] = time.perf_counter()

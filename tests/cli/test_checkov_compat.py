@@ -13,7 +13,7 @@ def test_checkov_runs_our_terraform_and_kubernetes_checks(root, tmp_path):
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE"}
     proc = subprocess.run(
         [checkov, "-d", str(root / "examples/noncompliant"), "--external-checks-dir",
-         str(root / "policies/checks/checkov"), "--skip-download", "--quiet", "-o", "json",
+         str(root / "policies/checkov"), "--skip-download", "--quiet", "-o", "json",
          "--framework", "terraform", "kubernetes"],
         capture_output=True, text=True, env=env, timeout=600)
     reports = json.loads(proc.stdout)

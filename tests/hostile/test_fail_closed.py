@@ -23,7 +23,7 @@ def alerting_tree(root, tmp_path):
 
 
 def test_policy_that_raises(sovstack, root, tmp_path, broken_policies):
-    check = broken_policies / "checks/native/SOV_MSG_004.py"
+    check = broken_policies / "SOV-MSG-004/SOV_MSG_004.py"
     check.write_text(check.read_text().replace("    def scan(self, doc):\n",
                                                "    def scan(self, doc):\n        raise RuntimeError('boom')\n", 1))
     tree = alerting_tree(root, tmp_path)
@@ -41,7 +41,7 @@ def test_policy_that_raises(sovstack, root, tmp_path, broken_policies):
 
 
 def test_policy_file_that_cannot_be_loaded(sovstack, root, tmp_path, broken_policies):
-    (broken_policies / "checks/native/SOV_MSG_005.py").write_text("import this_module_does_not_exist\n")
+    (broken_policies / "SOV-MSG-005/SOV_MSG_005.py").write_text("import this_module_does_not_exist\n")
     code, result = sovstack.json(alerting_tree(root, tmp_path), "--policies", broken_policies)
     assert code == 2
     assert any("SOV_MSG_005.py" in e and "failed to load" in e for e in result["policy_errors"])

@@ -1,4 +1,5 @@
-"""Paired fixtures for every policy: fail/ fails exactly where expected.yaml says, pass/ is evaluated and clean."""
+"""Paired fixtures for every policy (policies/<ID>/fixtures/): fail/ fails exactly where expected.yaml says, pass/ is
+evaluated and clean."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import pytest
 import yaml
 
 from sovstack import runner
-from sovstack.catalogue import load
+from sovstack.catalogue import FIXTURES as FIXTURE_FOLDER, homes, load
 from sovstack.models import InputStatus, Result, Status
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
-FIXTURES = POLICIES / "fixtures"
-POLICY_IDS = sorted(p.stem for p in (POLICIES / "metadata").glob("*.yaml"))
+POLICY_IDS = [home.name for home in homes(POLICIES)]
+
+
+def fixtures(pid: str) -> Path:
+    return POLICIES / pid / FIXTURE_FOLDER
 
 # Known policy bugs the fixtures expose, by (policy, test). Each is strict: the test fails once the bug is
 # fixed, so the entry is removed together with the fix.
@@ -53,14 +57,14 @@ def _findings(res: Result, pid: str, status: Status) -> list[tuple[str, int | No
 
 
 def _expected(pid: str) -> set[tuple[str, int]]:
-    data = yaml.safe_load((FIXTURES / pid / "expected.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((fixtures(pid) / "expected.yaml").read_text(encoding="utf-8"))
     assert data["policy"] == pid, f"expected.yaml of {pid} names {data['policy']}"
     return {(item["file"], item["line"]) for item in data["fail"]}
 
 
 @pytest.mark.parametrize("pid", POLICY_IDS)
 def test_fixture_folder_is_complete(pid):
-    folder = FIXTURES / pid
+    folder = fixtures(pid)
     for part in ("pass", "fail"):
         assert (folder / part).is_dir(), f"{pid} has no {part}/ fixture folder"
         assert any(p.is_file() for p in (folder / part).rglob("*")), f"{pid}/{part}/ is empty"
@@ -74,22 +78,22 @@ def test_fixture_folder_is_complete(pid):
 
 @pytest.mark.parametrize("pid", _params("fail"))
 def test_fail_fixture_fails_exactly_where_expected(pid, scan):
-    res = scan(FIXTURES / pid / "fail")
+    res = scan(fixtures(pid) / "fail")
     assert set(_findings(res, pid, Status.FAILED)) == _expected(pid)
 
 
 @pytest.mark.parametrize("pid", _params("clean"))
 def test_pass_fixture_has_no_failure(pid, scan):
-    res = scan(FIXTURES / pid / "pass")
+    res = scan(fixtures(pid) / "pass")
     assert _findings(res, pid, Status.FAILED) == []
 
 
 @pytest.mark.parametrize("pid", _params("evaluated"))
 def test_pass_fixture_is_evaluated(pid, scan):
-    res = scan(FIXTURES / pid / "pass")
+    res = scan(fixtures(pid) / "pass")
     assert _findings(res, pid, Status.PASSED), f"{pid} reported nothing on its pass/ fixture"
 
 
-def test_every_fixture_folder_is_a_known_policy():
-    orphans = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name not in POLICY_IDS)
-    assert not orphans, f"fixture folders without a policy: {orphans}"
+def test_every_policy_folder_is_a_known_policy(policy_catalogue):
+    """A folder named like a policy is one: the catalogue loads its metadata, so fixtures cannot be orphaned."""
+    assert POLICY_IDS and POLICY_IDS == sorted(policy_catalogue.policies)

@@ -15,7 +15,7 @@ POLICIES = Path(__file__).resolve().parents[2] / "policies"
 
 def _result() -> Result:
     """A real run on a systemd unit whose messenger URL comes from its EnvironmentFile."""
-    return runner.run(runner.Options(paths=[POLICIES / "fixtures" / "SOV-MSG-011" / "fail" / "systemd-env"]), load(POLICIES))
+    return runner.run(runner.Options(paths=[POLICIES / "SOV-MSG-011" / "fixtures" / "fail" / "systemd-env"]), load(POLICIES))
 
 
 def test_table_sarif_html_show_chain():

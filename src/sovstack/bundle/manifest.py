@@ -25,7 +25,6 @@ HEX64 = r"^[0-9a-f]{64}$"
 # The tools whose versions decide a result: the checker, the policy engine, the Pulumi and Ansible code it reads.
 DISTRIBUTIONS = ("checkov", "pulumi", "pulumi-openstack", "pulumi-proxmoxve", "pulumi-vsphere", "pulumi-minio",
                  "pulumi-policy", "ansible-core", "ansible-lint", "weasyprint", "gostcrypto", "cryptography")
-POLICY_FOLDERS = ("metadata", "frameworks", "checks", "data")
 
 
 class Digest(BaseModel):
@@ -72,13 +71,14 @@ def versions(catalogue: Catalogue) -> dict[str, Any]:
 
 
 def policies_version(catalogue: Catalogue) -> dict[str, Any]:
-    """Each policy's version, and one SHA-256 over the catalogue's files (metadata, frameworks, checks, data)."""
+    """Each policy's version, and one SHA-256 over the catalogue's files (every policy home but its fixtures,
+    frameworks, data, the checkov entry)."""
+    from sovstack.catalogue import catalogue_files  # noqa: PLC0415 - the manifest module stays light to import
+
     tree = hashlib.sha256()
-    for folder in POLICY_FOLDERS:
-        base = catalogue.root / folder
-        for path in sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            rel = path.relative_to(catalogue.root).as_posix()
-            tree.update(f"{rel}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    for path in catalogue_files(catalogue.root):
+        rel = path.relative_to(catalogue.root).as_posix()
+        tree.update(f"{rel}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
     return {"count": len(catalogue.policies), "sha256": tree.hexdigest(),
             "policy_versions": {pid: meta.version for pid, meta in sorted(catalogue.policies.items())},
             "frameworks": sorted(fw.id for fw in catalogue.frameworks)}

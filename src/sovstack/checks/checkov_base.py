@@ -57,10 +57,14 @@ else:
 
 
 def _title(policy_id: str) -> str:
-    """From the catalogue the engine is loading; checkov itself (--external-checks-dir) loads the default one."""
+    """The name checkov shows: from the catalogue the engine is loading; checkov itself (--external-checks-dir)
+    loads the default one. Outside checkov no other catalogue is loaded here: that would switch the rules to the
+    default catalogue's data."""
     try:
         if REGISTRY.catalogue is not None:
             return REGISTRY.catalogue.get(policy_id).title.en
+        if not UNDER_CHECKOV:
+            return policy_id
         from sovstack.catalogue import load_default
 
         return load_default().get(policy_id).title.en
@@ -83,6 +87,7 @@ class _SovMixin:
 
 class TerraformResourceCheck(_SovMixin, BaseResourceCheck):
     sov_targets = ("terraform-resource",)
+    kinds = ("terraform",)  # the document kinds it reads: its checkov framework
 
     def __init__(self, policy_id: str, supported_resources: Iterable[str]) -> None:
         super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_resources))
@@ -98,6 +103,7 @@ class TerraformResourceCheck(_SovMixin, BaseResourceCheck):
 
 class TerraformProviderCheck(_SovMixin, BaseProviderCheck):
     sov_targets = ("terraform-provider",)
+    kinds = ("terraform",)  # the document kinds it reads: its checkov framework
 
     def __init__(self, policy_id: str, supported_provider: Iterable[str]) -> None:
         super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_provider))
@@ -115,6 +121,7 @@ class AnsibleTaskCheck(_SovMixin, BaseAnsibleTaskCheck):
     """Runs on tasks (and handlers) that use one of supported_modules; sees the whole task."""
 
     sov_targets = ("ansible-task",)
+    kinds = ("ansible",)  # the document kinds it reads: its checkov framework
 
     def __init__(self, policy_id: str, supported_modules: Iterable[str], module_prefixes: Iterable[str] = ()) -> None:
         super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_modules),
@@ -133,6 +140,7 @@ class AnsibleTaskCheck(_SovMixin, BaseAnsibleTaskCheck):
 
 class KubernetesCheck(_SovMixin, BaseK8Check):
     sov_targets = ("kubernetes",)
+    kinds = ("kubernetes",)  # the document kinds it reads: its checkov framework
 
     def __init__(self, policy_id: str, supported_kinds: Iterable[str]) -> None:
         super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_kinds))

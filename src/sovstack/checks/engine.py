@@ -1,15 +1,14 @@
-"""The engine: loads the policy files a scan needs and runs them on each document."""
+"""The engine: loads the check of every policy from its home (policies/<ID>/) and runs them on each document."""
 
 from __future__ import annotations
 
 import fnmatch
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from sovstack.catalogue import Catalogue
+from sovstack.catalogue import Catalogue, check_file
 from sovstack.checks.base import REGISTRY, Hit, InputProblem, NativeCheck
+from sovstack.checks.homes import Derived, derive, exec_check
 from sovstack import resolve
 from sovstack.collect import embedded
 from sovstack.collect.document import Document
@@ -17,8 +16,6 @@ from sovstack.facts import Workspace
 from sovstack.models import ChainLink, Finding, Kind, PulumiRef, Status
 from sovstack.redact import redact
 
-# Which policy folders a document kind needs (checkov checks by framework, native checks by kind).
-CHECKOV_FOLDERS = {Kind.TERRAFORM: "terraform", Kind.ANSIBLE: "ansible", Kind.KUBERNETES: "kubernetes"}
 ANSIBLE_KEYWORDS = {
     "name", "when", "loop", "with_items", "with_dict", "with_fileglob", "register", "notify", "tags", "become",
     "become_user", "vars", "args", "delegate_to", "run_once", "ignore_errors", "changed_when", "failed_when",
@@ -37,36 +34,35 @@ class PolicyError(Exception):
 class Engine:
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
-        self.checks_dir = catalogue.root / "checks"
         self._loaded: set[Path] = set()
         self.errors: list[str] = []
         self.workspace: Workspace | None = None  # every document of the run, for resolving values across files
 
     # ---- loading -------------------------------------------------------------------------------
-    def load_for(self, kinds: Iterable[Kind]) -> None:
-        folders = [self.checks_dir / "native"]  # native checks are plain Python: cheap to load
-        for kind in set(kinds):
-            if kind in CHECKOV_FOLDERS:  # checkov's base classes are loaded only when needed
-                folders.append(self.checks_dir / "checkov" / CHECKOV_FOLDERS[kind])
-        for folder in folders:
-            for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
-                self._import(path)
+    def load(self) -> None:
+        """Imports the check of every policy in the catalogue (checkov checks stand on light stand-ins of
+        checkov's base classes outside checkov, so loading them all is cheap)."""
+        for pid in self.catalogue.policies:
+            self._import(check_file(self.catalogue.root / pid))
 
     def _import(self, path: Path) -> None:
-        if path in self._loaded or path.name.startswith("_"):
+        if path in self._loaded:
             return
         self._loaded.add(path)
-        name = f"sovstack_policy_{path.parent.name}_{path.stem}"
+        if not path.is_file():
+            self.errors.append(f"policy {path.parent.name} has no check file {path.name}")
+            return
         try:
-            spec = importlib.util.spec_from_file_location(name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
             REGISTRY.catalogue = self.catalogue
-            spec.loader.exec_module(module)
+            exec_check(path)
         except Exception as exc:  # a broken policy must stop the run from claiming compliance
             self.errors.append(f"policy file {path.name} failed to load: {type(exc).__name__}: {exc}")
         finally:
             REGISTRY.catalogue = None
+
+    def derived(self) -> dict[str, Derived]:
+        """What the code says about each loaded policy: its engine and the document kinds it reads."""
+        return {c.id: derive(c) for c in self.checks()}
 
     def checks(self) -> list[Any]:
         return [c for c in REGISTRY.checks.values() if c.id in self.catalogue.policies]

@@ -1,1 +1,0 @@
-"""sovstack policies as checkov custom checks (checkov loads only folders with __init__.py)."""
