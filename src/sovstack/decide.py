@@ -29,7 +29,8 @@ def waive(findings: list[Finding], sources: list[WaiverSource], today: dt.date
             hit = [f for f in apply_waivers(out, src.waivers, today) if f.status is Status.WAIVED
                    and f.waiver and f.waiver.id in ids]
         records.append(ControlFile(path=src.path, type="waivers", source=src.source, applied=src.applied,
-                                   waived=[f"{f.policy_id} {f.file}:{f.line or '-'}" for f in hit]))
+                                   waived=[f"{f.policy_id} {f.file}:{f.line or '-'}" for f in hit],
+                                   problems=list(src.problems)))
     return out, records
 
 

@@ -53,6 +53,7 @@ class WaiverSource:
     source: str  # command-line | in-tree
     waivers: list[Waiver]
     applied: bool = True
+    problems: list[str] = field(default_factory=list)  # why an in-tree file could not be used (--audit)
 
 
 @dataclass

@@ -127,7 +127,7 @@ def waiver_sources(given: Path | None, scan: list[Path], catalogue: Catalogue, d
         loaded = waiver_mod.load(in_tree, catalogue, day)
     except waiver_mod.WaiverError as exc:
         if audit:  # not applied anyway: listed, with the problem, as a file that applied nothing
-            return [runner.WaiverSource(f"{in_tree} (invalid: {exc})", "in-tree", [], applied=False)]
+            return [runner.WaiverSource(os.fspath(in_tree), "in-tree", [], applied=False, problems=[str(exc)])]
         raise ServiceError(str(exc)) from exc
     return [runner.WaiverSource(os.fspath(in_tree), "in-tree", loaded, applied=not audit)]
 

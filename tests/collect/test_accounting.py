@@ -175,3 +175,16 @@ def test_invalid_ignore_lines_exclude_nothing_and_are_recorded(sovstack, tmp_pat
     assert control["excluded"] == ["am.yml"] and code == 0
     code, _, err = sovstack("check", str(tmp_path), "--exclude", "\\")
     assert code == 2 and "invalid pattern --exclude" in err
+
+
+def test_invalid_in_tree_waivers_stop_the_run_and_are_listed_under_audit(sovstack, tmp_path):
+    (tmp_path / "alertmanager.yml").write_text(ALERTMANAGER)
+    (tmp_path / "sovstack-waivers.yaml").write_text(
+        "waivers:\n- id: W-1\n  policy_id: SOV-MSG-004\n  target: '*'\n  reason: migration to MAX in progress\n"
+        "  owner: ivanov\n  approved_by: Ivanov\n  ticket: OPS-1\n  expires: 2027-01-15\n")
+    code, _, err = sovstack("check", str(tmp_path), "--today", "2026-12-02")
+    assert code == 2 and "sovstack-waivers.yaml" in err and "owner" in err
+    code, result = sovstack.json(tmp_path, "--today", "2026-12-02", "--audit")
+    (control,) = [c for c in result["control_files"] if c["type"] == "waivers"]
+    assert code == 1 and not control["applied"] and control["problems"]
+    assert control["path"].endswith("sovstack-waivers.yaml")
