@@ -67,6 +67,12 @@ CASES = [
     ('<add name="x" authToken="abc123xyz" />', "abc123xyz", "authToken="),
     ("# export SLACK_WEBHOOK_TOKEN=Zx9aB3cD4eF5", "Zx9aB3cD4eF5", "# export SLACK_WEBHOOK_TOKEN="),
     ("tg_bot_token: 1234567890:AAF-abcdefghijklmnopqrstuvwxyz01234", "abcdefghijklmnopqrstuvwxyz01234", "tg_bot_token"),
+    ("machine api.example.ru login deploy password hunter2xyz", "hunter2xyz", "login deploy password ****"),
+    ("machine a.ru\n  login deploy\n  password hunter2xyz\n", "hunter2xyz", "  password ****"),
+    ("default login anonymous password guest@x.ru account acc0unt5ecret", "acc0unt5ecret", "default login anonymous"),
+    ("bind 127.0.0.1\nrequirepass foobared42\n", "foobared42", "requirepass ****"),
+    ("masterauth s3cr3tMaster", "s3cr3tMaster", "masterauth ****"),
+    ("# requirepass n0tSoCommented", "n0tSoCommented", "# requirepass ****"),
 ]
 
 
@@ -84,6 +90,8 @@ def test_secret_masked_context_kept(text, secret, kept):
     "https://www.consultant.ru/document/cons_doc_LAW_61798/", "image: registry.example.ru/app:v1.2.3-build20240115",
     "https://max.ru/docs/release-2024-01-15-final", "author: Ivan Petrov", "token=****",
     "auth_url: https://keystone.example.ru/v3", "session_timeout: 30", "smtp_auth_username: alerts",
+    "The password is set by the operator on first boot.", "# requirepass foobared  (see redis.conf docs)",
+    "password {{ vault_db_password }}", "requirepass ${REDIS_PASSWORD}",
 ])
 def test_not_a_secret_left_as_written(text):
     assert redact(text) == text

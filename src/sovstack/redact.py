@@ -53,6 +53,14 @@ PREFIXED = re.compile(
     r"(?<![\w-])(?P<pre>ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xapp-|xox[abposre]-|AKIA|ASIA)"
     r"(?P<tok>[A-Za-z0-9_-]{12,255})(?![\w-])"
 )
+# Whitespace-separated secrets: .netrc (`machine h login u password p`, any order, one or many lines) and
+# configuration directives whose whole line is `<directive> <secret>` (Redis requirepass/masterauth, pgbouncer,
+# OpenVPN/strongSwan `PSK`, sshpass/`--password x` is a flag and handled by ASSIGNMENT).
+NETRC = re.compile(r"(?i)(?<![\w.-])(?P<pre>(?:password|passwd|account)[ \t]{1,8})(?P<tok>[^\s\"'#]{1,256})"
+                   r"(?=[^\n]{0,512}?(?:\bmachine\b|\blogin\b|$))")
+NETRC_LINE = re.compile(r"(?i)\bmachine[ \t]|\bdefault[ \t]|^[ \t]*login[ \t]")
+DIRECTIVE = re.compile(r"(?im)^(?P<pre>[ \t]{0,16}(?:[#;][ \t]{0,4})?(?:requirepass|masterauth|masterpass|password|passwd|psk|secret)"
+                       r"[ \t]{1,8})(?P<tok>[^\s\"'#=:][^\s\"'#]{0,255})[ \t]*$")
 AUTH_SCHEME = re.compile(rf"(?P<scheme>{_SCHEMES})[ \t]{{1,8}}")
 TEMPLATE_VALUE = re.compile(r"^(\{\{.*\}\}|\$\{?[A-Za-z_][\w.]*\}?|%[A-Za-z_]\w*%|<[^>]*>|!vault\b.*|\*{3,})$")
 PLAIN_VALUES = {"true", "false", "null", "none", "yes", "no", "~", "|", ">", "|-", ">-", "''", '""'}
@@ -108,6 +116,7 @@ PASSES: tuple[tuple[tuple[str, ...], Callable[[str], str]], ...] = (
     (("-u", "--user"), lambda t: CURL_USER.sub(_keep_pre, t)),
     (("bearer",), lambda t: BEARER.sub(_keep_pre, t)),
     (("<",), lambda t: XML_ELEMENT.sub(_xml_element, t)),
+    (("password", "passwd", "requirepass", "masterauth", "masterpass", "psk", "secret"), lambda t: _directives(t)),
     (("token", "secret", "pass", "pwd", "key", "sig", "auth", "credential", "cookie", "session"),
      lambda t: _assignments(t)),
 )
@@ -197,6 +206,17 @@ def _xml_element(m: re.Match[str]) -> str:
     if not _is_credential(m.group("tag").rpartition(":")[2], False) or _is_template(m.group("val").strip()):
         return m.group(0)
     return f"<{m.group('tag')}{m.group('attrs')}>{MASK}</"
+
+
+def _directives(text: str) -> str:
+    """`password x` as .netrc writes it (on a line with machine/default/login) and `requirepass x` as the whole
+    line of a configuration file; prose ("the password is set by ...") has more words on its line and is kept."""
+    text = DIRECTIVE.sub(lambda m: m.group(0) if _is_template(m.group("tok")) else m.group("pre") + MASK, text)
+    if not NETRC_LINE.search(text):
+        return text
+    return "\n".join(NETRC.sub(lambda m: m.group(0) if _is_template(m.group("tok")) else m.group("pre") + MASK, ln)
+                     if NETRC_LINE.search(ln) or ln.strip().lower().startswith(("password", "passwd", "account"))
+                     else ln for ln in text.split("\n"))
 
 
 def _assignments(text: str) -> str:
