@@ -117,6 +117,17 @@ def test_jinja_group_vars_role_defaults_and_string_operations(tmp_path):
         assert [o.file for o in got.chain] == ["roles/app/defaults/main.yml"] * 2
 
 
+def test_unknown_variables_as_holes_keep_the_constant_parts(tmp_path):
+    _write(tmp_path, {"tasks.yml": "- set_fact:\n    hook: \"{{ ['https://hooks.', 'slack.com/x/', hook_id] | join }}\"\n"})
+    doc = _doc(tmp_path, "tasks.yml")
+    with resolve.scope(doc):
+        assert resolve.jinja("{{ hook }}") == []  # the whole is unknown
+        got = resolve.jinja("{{ hook }}", holes=True)
+        assert _values(got) == ["https://hooks.slack.com/x/{{?}}"]
+        assert [o.note for o in got[0].chain] == ["hook from set_fact"]
+        assert resolve.jinja("{{ hook }}") == []  # holes do not leak into the next question
+
+
 def test_compose_env_file_and_dotenv(tmp_path):
     _write(tmp_path, {".env": "S3_HOST=s3.eu-central-1.amazonaws.com\n",
                       "app.env": "BUCKET=logs\n",

@@ -95,6 +95,10 @@ def _candidates(text: str, doc: Document) -> Iterator[tuple[str, list[Origin]]]:
     if whole or "{{" not in text:
         yield from ((v, ch) for v, ch in whole if v != text)
         return
+    holed = [(c.text(), list(c.chain)) for c in resolve.jinja(text, holes=True) if c.text()]
+    if any(ch for _v, ch in holed) or any(v != text and "{{?}}" not in v for v, _ch in holed):
+        yield from ((v, ch) for v, ch in holed if v != text)  # constants around unknowns (set_fact joins, ~)
+        return
     value, chain = _partial(text, 0)
     if chain and value != text:
         yield value, chain

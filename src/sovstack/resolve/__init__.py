@@ -180,10 +180,10 @@ def terraform(text: Any, line: int | None = None) -> list[Resolved]:
     return hcl.resolve(text, line)
 
 
-def jinja(text: Any, task: dict | None = None) -> list[Resolved]:
+def jinja(text: Any, task: dict | None = None, holes: bool = False) -> list[Resolved]:
     from sovstack.resolve import ansible
 
-    return ansible.resolve(text, task)
+    return ansible.resolve(text, task, holes)
 
 
 def shell(text: str, env: dict[str, Resolved] | None = None) -> list[Resolved]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from contextvars import ContextVar
 import re
 from pathlib import Path
 from typing import Any
@@ -229,9 +230,14 @@ class _Eval:
         if isinstance(n, nodes.Const):
             return [Resolved(n.value)]
         if isinstance(n, nodes.Name):
-            if self.sc is None:
-                raise Unresolved(n.name)
-            return lookup(self.sc, n.name, self.task, self.depth)
+            try:
+                if self.sc is None:
+                    raise Unresolved(n.name)
+                return lookup(self.sc, n.name, self.task, self.depth)
+            except Unresolved:
+                if _HOLES.get():  # a vaulted token or a per-host id: the constant parts still say where it goes
+                    return [Resolved(HOLE)]
+                raise
         if isinstance(n, (nodes.List, nodes.Tuple)):
             return [Resolved(list(vals), chain) for vals, chain in _product([self.node(i) for i in n.items])]
         if isinstance(n, nodes.Dict):
@@ -292,14 +298,21 @@ def _index(value: Any, key: Any) -> Any:
 
 
 VAR_RE = re.compile(r"\{\{")
+HOLE = "{{?}}"  # what an unknown variable becomes with holes=True
+_HOLES: ContextVar[bool] = ContextVar("sovstack_jinja_holes", default=False)
 
 
-def resolve(text: Any, task: dict | None = None) -> list[Resolved]:
-    """Candidates of a Jinja value of the current document (see sovstack.resolve); [] when it cannot be known."""
+def resolve(text: Any, task: dict | None = None, holes: bool = False) -> list[Resolved]:
+    """Candidates of a Jinja value of the current document (see sovstack.resolve); [] when it cannot be known.
+    With holes, a variable that cannot be resolved becomes HOLE instead of making the whole value unknown (for
+    questions the constant parts can answer, such as which host a URL names)."""
     if not isinstance(text, str) or not VAR_RE.search(text):
         return [Resolved(text)]
     sc = current()
+    token = _HOLES.set(holes)
     try:
         return _Eval(sc, task).template(text)
     except (Unresolved, RecursionError):
         return []
+    finally:
+        _HOLES.reset(token)
