@@ -2,7 +2,7 @@
 (router URL scheme, Bot API path, CI action, operator resource, notifier image or unit, bot SDK, flow node)."""
 
 from sovstack.checks.base import Hit, NativeCheck
-from sovstack.extract import channels, source  # noqa: F401  (registers the channel extractors)
+from sovstack.extract import channels, pipelines, source  # noqa: F401  (registers the channel extractors)
 from sovstack.facts import Channel, extract
 from sovstack.rules import messengers
 

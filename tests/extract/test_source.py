@@ -55,3 +55,20 @@ def test_look_alikes_and_unknowns_stay_clean(tmp_path, name):
 
 def test_a_literal_written_whole_is_left_to_the_plain_checks(tmp_path):
     assert _facts(tmp_path, "whole.py", 'u = "https://api.telegram.org/bot" + tok + "/sendMessage"\n') == []
+
+
+def test_jenkins_steps_and_plugin_classes_are_channels(tmp_path):
+    from sovstack.extract.pipelines import pipeline_channels
+
+    def facts(name, text):
+        path = tmp_path / name
+        path.write_text(text)
+        doc = parse.read(Candidate(path, name, tmp_path))
+        return [(f.service, f.line, f.how) for f in pipeline_channels(doc, Workspace([doc]))]
+
+    assert facts("Jenkinsfile", "post {\n  always { slackSend channel: '#x', message: 'm' }\n}\n") == [("slack", 2, "ci-step")]
+    assert facts("notify.groovy", "def call() {\n  telegramSend(message: 'x')\n}\n") == [("telegram", 2, "ci-step")]
+    xml = "<project>\n<publishers>\n<jenkins.plugins.slack.SlackNotifier plugin='slack@2'>\n</jenkins.plugins.slack.SlackNotifier>\n"
+    assert facts("config.xml", xml + "</publishers>\n</project>\n") == [("slack", 3, "ci-plugin")]
+    # prose and comments are not calls; a self-hosted Mattermost step is not a foreign messenger
+    assert facts("Jenkinsfile", "// we dropped slackSend in 2025\nmattermostSend message: 'x'\necho 'slackSend is gone'\n") == []
