@@ -44,5 +44,10 @@ def locations() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
+def backups() -> dict[str, Any]:
+    return _read("backups.yaml")
+
+
+@lru_cache(maxsize=1)
 def sites() -> list[dict[str, Any]]:
     return list(_read("sites.yaml").get("sites") or [])

@@ -14,7 +14,7 @@ import sovstack.resolve.env  # noqa: F401  (resolve.env.parse_env_text)
 from sovstack import resolve
 from sovstack.checks.walk import value_texts
 from sovstack.facts import DataLocation, Origin, extractor
-from sovstack.rules import knowledge
+from sovstack.rules import backups, knowledge
 from sovstack.rules.locations import Place, Verdict, classify_endpoint, classify_region, is_unresolved
 
 SECTION_RE = re.compile(r"^\s*\[([^\]]+)\]\s*$")
@@ -186,6 +186,7 @@ def places(doc) -> list[Place_]:
                              endpoint=remote.get("endpoint"), provider=remote.get("type")))
     out += _commands(doc, sc)
     out += _openstack_env(doc)
+    out += backups.places(doc, sc)
     if sc is not None:
         sc.memo[key] = out
     return out
