@@ -49,5 +49,10 @@ def backups() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
+def kubernetes() -> dict[str, Any]:
+    return _read("kubernetes.yaml")
+
+
+@lru_cache(maxsize=1)
 def sites() -> list[dict[str, Any]]:
     return list(_read("sites.yaml").get("sites") or [])
