@@ -107,6 +107,17 @@ def test_skipped_says_why(tmp_path, rel, data, evidence):
     assert isinstance(res, parse.Skipped) and evidence in res.reason
 
 
+def test_a_binary_format_known_by_its_signature_is_skipped_under_any_name(tmp_path):
+    import pickle
+
+    data = pickle.dumps({"conversations": {"a known bot replaced by the bridge": [1, 2, 3]}, "users": ["x"] * 40},
+                        protocol=4)
+    res = read(tmp_path, "tests/data/chat_state.v20", data)
+    assert isinstance(res, parse.Skipped) and "Pickle" in res.reason and "signature" in res.reason
+    # the same bytes under a text kind's name are an error: a YAML file with binary bytes hides text
+    assert isinstance(read(tmp_path, "alerts.yml", data), parse.ParseError)
+
+
 @pytest.mark.parametrize("rel", ["notes.txt", "alerts.yml", "config", "settings.md"])
 def test_text_with_nul_bytes_is_an_error_whatever_the_name(tmp_path, rel):
     res = read(tmp_path, rel, b"receivers:\n- name: tg\x00\n  telegram_configs: []\n")

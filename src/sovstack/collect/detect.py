@@ -19,7 +19,13 @@ PROSE_EXT = (".md", ".rst", ".adoc", ".txt", ".html", ".htm", ".org", ".tex", ".
 BINARY_EXT = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz",
               ".7z", ".tar", ".whl", ".so", ".dll", ".exe", ".pyc", ".class", ".jar", ".woff", ".woff2",
               ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav", ".ogg", ".db", ".sqlite", ".iso", ".img",
-              ".qcow2", ".gpg", ".p12", ".pfx", ".der", ".keystore")
+              ".qcow2", ".gpg", ".p12", ".pfx", ".der", ".keystore",
+              # data and model files (serialised objects, arrays, columnar data, compiled catalogs)
+              ".pickle", ".pkl", ".npy", ".npz", ".parquet", ".h5", ".hdf5", ".onnx", ".pt", ".pth", ".pb",
+              ".tflite", ".feather", ".arrow", ".avro", ".orc", ".mo", ".bson", ".msgpack", ".wasm", ".dylib",
+              ".a", ".o", ".bmp", ".tif", ".tiff", ".psd", ".heic", ".avif", ".mov", ".avi", ".mkv", ".webm",
+              ".flac", ".m4a", ".zst", ".lz4", ".rpm", ".deb", ".apk", ".dmg", ".msi", ".xls", ".xlsx", ".doc",
+              ".docx", ".ppt", ".pptx", ".odt", ".ods", ".jks", ".kdbx")
 # leading bytes of common binary formats: the evidence that a file is binary, whatever its name
 MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
          (b"%PDF-", "PDF document"), (b"PK\x03\x04", "ZIP archive"), (b"\x1f\x8b", "gzip data"),
@@ -66,9 +72,27 @@ def by_name(rel: str) -> Kind | None:
     return None
 
 
-def binary_magic(head: bytes) -> str | None:
-    """The binary format whose magic number `head` starts with, if any."""
-    return next((what for magic, what in MAGIC if head.startswith(magic)), None)
+def binary_magic(head: bytes, deep: bool = False) -> str | None:
+    """The binary format whose magic number `head` starts with, if any. With deep, formats the short table does
+    not know are looked up in puremagic's signature database (hundreds of formats: pickles, NumPy and Parquet
+    files, fonts, archives...) - only asked for a file already known to hold NUL bytes."""
+    found = next((what for magic, what in MAGIC if head.startswith(magic)), None)
+    if found or not deep:
+        return found
+    import puremagic  # only for files with NUL bytes
+
+    try:
+        matches = puremagic.magic_string(head[:8192])
+    except (puremagic.PureError, ValueError):
+        return None
+    # a binary signature: at least two bytes, not all NUL, with a byte outside printable text - text-like
+    # signatures (`<?xml`, `{"`, `ID3`) would call a configuration file with a NUL byte in it a binary format
+    best = next((m for m in matches if _binary_signature(getattr(m, "byte_match", b"") or b"")), None)
+    return best.name if best is not None else None
+
+
+def _binary_signature(sig: bytes) -> bool:
+    return len(sig) >= 2 and sig.strip(b"\x00") != b"" and any(b < 9 or 13 < b < 32 or b > 126 for b in sig)
 
 
 def ext(rel: str) -> str:

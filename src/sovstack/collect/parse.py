@@ -99,6 +99,10 @@ def _binary(rel: str, raw: bytes, named: str | None, kind_label: str) -> Skipped
     evidence = magic or f"NUL byte at offset {nul} in the first 64 KiB"
     if named and named.startswith("binary"):
         return Skipped(rel, f"{named} and binary content ({evidence})")
+    text_name = named or rel.lower().endswith(TEXT_KINDS_BY_EXT) or detect.by_name(rel)
+    deep = detect.binary_magic(raw, deep=True) if not magic and not text_name else None
+    if deep:  # a binary format known by its signature, under a name that does not say text (data.pickle)
+        return Skipped(rel, f"binary content: {deep} (its signature), and the name is not a text kind")
     if named or rel.lower().endswith(TEXT_KINDS_BY_EXT) or detect.by_name(rel) or not _mostly_binary(raw):
         return ParseError(rel, kind_label, f"binary content ({evidence}) in a text file: NUL bytes in a "
                                            "configuration file hide text from every parser")
