@@ -57,48 +57,53 @@ def _python(text: str) -> list[tuple[int, str, list[str]]]:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
-    consts = _bound_once(tree)
+    bound: dict[str, list[ast.AST]] = {}
+    candidates: list[ast.AST] = []
     out: list[tuple[int, str, list[str]]] = []
-    inner: set[int] = set()
-    for node in ast.walk(tree):
-        if id(node) in inner:
-            continue
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and (node.end_lineno or 0) > node.lineno:
-            # implicit concatenation over lines ("https://api.tele" "gram.org"): each physical line is a piece
-            lines = text.splitlines()[node.lineno - 1:node.end_lineno]
-            out.append((node.lineno, node.value[:MAX_FOLD], lines))
-            continue
-        if not isinstance(node, (ast.BinOp, ast.JoinedStr, ast.Call)):
-            continue
-        pieces: list[str] = []
-        value = _fold(node, consts, pieces, 0)
-        if value is None or len(pieces) < 2 and not _uses_name(node, consts):
-            continue
-        inner.update(id(n) for n in ast.walk(node) if n is not node)
-        out.append((node.lineno, value, pieces))
-    # a name bound to an assembled value, used elsewhere (reported where it is assembled)
-    return out
-
-
-def _bound_once(tree: ast.AST) -> dict[str, ast.expr]:
-    """Names assigned exactly once in the file, to an expression that may fold to a string."""
-    seen: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(tree):
+    for node in ast.walk(tree):  # one pass: names bound, and the expressions that may assemble a string
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
-                    seen.setdefault(target.id, []).append(node.value)
+                    bound.setdefault(target.id, []).append(node.value)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            seen.setdefault(node.target.id, []).append(node.value)
-        else:
-            targets = ([node.target] if isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor, ast.NamedExpr,
-                                                         ast.comprehension)) else
-                       [node.optional_vars] if isinstance(node, ast.withitem) and node.optional_vars else [])
-            for target in targets:
-                for n in ast.walk(target):
-                    if isinstance(n, ast.Name):
-                        seen.setdefault(n.id, []).append(n)  # rebound: not a constant
-    return {k: v[0] for k, v in seen.items() if len(v) == 1}
+            bound.setdefault(node.target.id, []).append(node.value)
+        elif isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor, ast.NamedExpr, ast.comprehension)):
+            for n in ast.walk(node.target):
+                if isinstance(n, ast.Name):
+                    bound.setdefault(n.id, []).append(n)  # rebound: not a constant
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            for n in ast.walk(node.optional_vars):
+                if isinstance(n, ast.Name):
+                    bound.setdefault(n.id, []).append(n)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and (_stringish(node.left) or
+                                                                            _stringish(node.right)):
+            candidates.append(node)
+        elif isinstance(node, ast.JoinedStr) and any(isinstance(v, ast.FormattedValue) and isinstance(v.value, ast.Name)
+                                                     for v in node.values):
+            candidates.append(node)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join":
+            candidates.append(node)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                (node.end_lineno or 0) > node.lineno and "." in node.value:
+            # implicit concatenation over lines ("https://api.tele" "gram.org"): each physical line is a piece
+            out.append((node.lineno, node.value[:MAX_FOLD], text.splitlines()[node.lineno - 1:node.end_lineno]))
+    consts = {k: v[0] for k, v in bound.items() if len(v) == 1}
+    inner: set[int] = set()
+    for node in candidates:  # ast.walk is breadth-first: an outer expression comes before its parts
+        if id(node) in inner:
+            continue
+        pieces: list[str] = []
+        value = _fold(node, consts, pieces, 0)
+        if value is None or "." not in value or len(pieces) < 2 and not _uses_name(node, consts):
+            continue
+        inner.update(id(n) for n in ast.walk(node) if n is not node)
+        out.append((node.lineno, value, pieces))
+    return out
+
+
+def _stringish(node: ast.AST) -> bool:
+    return isinstance(node, (ast.JoinedStr, ast.Name, ast.BinOp)) or \
+        isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _uses_name(node: ast.AST, consts: dict[str, ast.expr]) -> bool:
