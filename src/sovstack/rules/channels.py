@@ -13,6 +13,10 @@ from sovstack.rules import knowledge, messengers
 
 SCHEME_RE = re.compile(r"(?<![\w+.-])(?:generic\+)?(?P<scheme>[a-z][a-z0-9]{1,15})://(?P<rest>[^\s'\"<>`]+)", re.I)
 IPV4_RE = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]|/\d)")
+# An IPv6 literal in any written form (full, compressed, IPv4-mapped; bare or bracketed as in
+# https://[2001:67c:4e8::1]:443/, or a full address with a :port as HAProxy and others write it), not followed
+# by a prefix length: candidates, checked by `ipaddress`.
+IPV6_RE = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,8}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![\w:.]|/\d)")
 
 
 @lru_cache(maxsize=1)
@@ -115,15 +119,42 @@ def _networks() -> list[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def messenger_ips(text: str) -> Iterator[tuple[str, str]]:
-    """(messenger, ip) for each IPv4 literal (not a CIDR) inside a messenger's published ranges."""
+    """(messenger, ip) for each IPv4 or IPv6 literal (not a CIDR) inside a messenger's published ranges; an
+    IPv4-mapped IPv6 address (::ffff:149.154.167.220) counts as the IPv4 address it carries."""
+    spans: list[tuple[int, int]] = []
+    if text.count(":") >= 2:
+        for m in IPV6_RE.finditer(text):
+            ip = _ipv6(m.group(0))
+            if ip is None:
+                continue
+            spans.append(m.span())
+            mid = _network_of(ip.ipv4_mapped or ip)
+            if mid:
+                yield mid, m.group(0)
     for m in IPV4_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue  # the tail of an IPv4-mapped IPv6 address, checked above
         try:
             ip = ipaddress.ip_address(m.group(0))
         except ValueError:
             continue
-        mid = next((mid for mid, net in _networks() if ip.version == net.version and ip in net), None)
+        mid = _network_of(ip)
         if mid:
             yield mid, m.group(0)
+
+
+def _ipv6(literal: str) -> ipaddress.IPv6Address | None:
+    """The address a literal writes, also when a :port follows a full eight-group address."""
+    for cand in (literal, literal.rsplit(":", 1)[0] if literal.count(":") == 8 else None):
+        try:
+            return ipaddress.IPv6Address(cand) if cand else None
+        except ValueError:
+            continue
+    return None
+
+
+def _network_of(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    return next((mid for mid, net in _networks() if ip.version == net.version and ip in net), None)
 
 
 @lru_cache(maxsize=1)
