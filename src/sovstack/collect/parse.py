@@ -139,7 +139,7 @@ def _sniffed(c: Candidate, text: str, named: str) -> Document | Skipped:
         except (yaml.YAMLError, yamlload.YamlLimitError):
             loaded = None
         kind = detect.by_content("", loaded.docs) if loaded else None
-        if kind in detect.SPECIFIC_KINDS or (loaded and _settings(loaded.docs)):
+        if kind in detect.SPECIFIC_KINDS or (loaded and (_settings(loaded.docs) or detect.url_list_data(loaded.docs))):
             return _structured(c, text, loaded, kind)
     return Skipped(c.rel, f"{named} with no configuration content")
 

@@ -171,6 +171,16 @@ def structured_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
         yield from _operator(doc, d)
         yield from _keys(doc, d)
         yield from _flow_node(doc, d)
+        yield from _url_keys(doc, d)
+
+
+def _url_keys(doc: Document, d: dict) -> Iterator[Channel]:
+    """Router URLs written as keys: Apprise YAML `urls:` entries that hold per-URL options (`- tgram://...:`)."""
+    for key in d:
+        if isinstance(key, str) and "://" in key:
+            for mid, router, url in kb.router_urls(key):
+                yield _ch(mid, doc.key_line(d, key), "scheme", f"{router} URL {url.split('://')[0]}://", doc,
+                          endpoint=url)
 
 
 def _uses(doc: Document, d: dict) -> Iterator[Channel]:
