@@ -32,6 +32,7 @@ INSTALL_RE = re.compile(r"\b(?:pip3?|python3? -m pip|uv pip|uv|poetry|pipenv|npm
 PY_IMPORT_RE = re.compile(r"^\s*(?:from\s+(?P<f>[\w.]+)\s+import\b|import\s+(?P<i>[\w.]+))")
 JS_IMPORT_RE = re.compile(r"""(?:require\(\s*|\bfrom\s+|^\s*import\s+)['"](?P<m>[@\w./-]+)['"]""")
 GO_IMPORT_RE = re.compile(r'^\s*(?:import\s+)?(?:\w+\s+)?"(?P<m>[a-z0-9.-]+\.[a-z]{2,}/[\w./-]+)"')
+IMAGE_LINE_RE = re.compile(r"""^\s*["']?image["']?\s*[=:]\s*["']?(?P<image>[\w.-]+(?::\d+)?/[^\s"'#]+|[\w.-]+:[\w.-]+)["']?\s*,?\s*$""")
 UNIT_KEYS = ("ExecStart", "ExecStartPre", "ExecStartPost", "ExecStop", "ExecStopPost", "OnFailure", "OnSuccess")
 SOURCE_SUFFIX = {".py": "py", ".js": "js", ".mjs": "js", ".ts": "js", ".go": "go"}
 
@@ -381,3 +382,36 @@ def unit_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
             mid = messengers.messenger_in_words(messengers.words(base))
             if mid:
                 yield _ch(mid, n, "unit", f"{key.strip()} runs {base}", doc, resource=f"unit.{key.strip()}")
+
+
+@extractor("any")
+def run_command_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """Known notifier images started by a container run command (docker/podman/nerdctl run or create, kubectl
+    run --image=) in a script, Makefile, CI step, Ansible shell/command task or systemd ExecStart."""
+    for line, end, text in _commands(doc):
+        images = list(kb.container_run_images(text))
+        if not doc.structured and (m := IMAGE_LINE_RE.match(text)):
+            images.append(m.group("image"))  # `image = "..."` of an HCL job (Nomad) or an unparsed template
+        for image in images:
+            mid = kb.notifier_image(image)
+            if mid:
+                yield _ch(mid, doc.find_line(image, line, end) or line, "run-image", f"runs notifier image {image}",
+                          doc, resource=f"image.{image}")
+
+
+def _commands(doc: Document) -> Iterator[tuple[int, int, str]]:
+    """Values to read as commands; in a text file, lines continued with a trailing backslash are joined."""
+    if doc.structured and doc.scalars:
+        yield from value_texts(doc)
+        return
+    held: list[str] = []
+    first = 0
+    for n, _end, line in value_texts(doc):
+        if not held:
+            first = n
+        held.append(line)
+        if not line.rstrip().endswith("\\"):
+            yield first, n, "\n".join(held)
+            held = []
+    if held:
+        yield first, first + len(held), "\n".join(held)

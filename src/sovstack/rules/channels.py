@@ -209,3 +209,66 @@ def decoded(text: str) -> Iterator[str]:
             continue
         if out.isprintable() and ("." in out or "://" in out):
             yield out
+
+
+# Container run commands (docker/podman/nerdctl/finch `run`/`create`, `container run`, kubectl run/create
+# --image=): the image is the first argument that is not an option or an option's value.
+# Options that take no value, from the run references of each CLI
+# (https://docs.docker.com/reference/cli/docker/container/run/, https://docs.podman.io/en/latest/markdown/podman-run.1.html,
+# https://github.com/containerd/nerdctl/blob/main/docs/command-reference.md#whale-blue_square-nerdctl-run):
+# every other option written without `=` takes the next word as its value.
+RUN_CMD_RE = re.compile(r"(?<![\w./-])(?:\S*/)?(?P<cli>docker|podman|nerdctl|finch)(?:\s+(?:--?[\w-]+(?:[= ]\S+)?))*?"
+                        r"\s+(?:container\s+)?(?:run|create)\s+(?P<args>.*)")
+KUBECTL_IMAGE_RE = re.compile(r"(?<![\w./-])(?:\S*/)?kubectl\b[^\n|;&]*?\s--image(?:=|\s+)(?P<image>[^\s'\";|&]+)")
+RUN_BOOL_FLAGS = {"--detach", "--interactive", "--tty", "--rm", "--privileged", "--init", "--publish-all", "--read-only",
+                  "--quiet", "--disable-content-trust", "--no-healthcheck", "--oom-kill-disable", "--help", "--replace",
+                  "--rmi", "--no-hosts", "--env-host", "--read-only-tmpfs", "--passwd", "--http-proxy", "--sig-proxy",
+                  "--tls-verify", "--systemd"}
+RUN_BOOL_SHORT = set("ditPq")
+SHELL_END = re.compile(r"\s(?:&&|\|\||;|\||>|2>)\s|[;&|]\s*$")
+
+
+def container_run_images(text: str) -> Iterator[str]:
+    """Image references a text's container run commands start (docker run -d --rm -e A=b image:tag ...)."""
+    import shlex
+
+    if "run" not in text and "create" not in text and "--image" not in text:
+        return
+    joined = re.sub(r"\\\r?\n", " ", text)
+    for line in joined.splitlines():
+        for m in KUBECTL_IMAGE_RE.finditer(line):
+            yield m.group("image")
+        m = RUN_CMD_RE.search(line)
+        if not m or _printed(line[:m.start()]):
+            continue
+        args = re.sub(r"\{\{[^{}]*\}\}|\$\{[^{}]*\}", "TEMPLATED", SHELL_END.split(m.group("args"), 1)[0])
+        try:
+            words = shlex.split(args, comments=False)
+        except ValueError:
+            words = args.split()
+        image = (_first_argument(words) or "").strip("\"'")
+        if image:
+            yield image
+
+
+def _printed(before: str) -> bool:
+    """The command sits inside a string that is printed (echo "... docker run x"), not run (sh -c "docker run x")."""
+    quotes = len(re.findall(r'(?<!\\)"', before)) % 2 or len(re.findall(r"(?<!\\)'", before)) % 2
+    return bool(quotes) and bool(re.search(r"\b(?:echo|printf|logger|print|puts|msg|info|warn|log)\b[^|;&]*$", before))
+
+
+def _first_argument(words: list[str]) -> str | None:
+    skip = False
+    for w in words:
+        if skip:
+            skip = False
+            continue
+        if w == "--":
+            continue
+        if w.startswith("--"):
+            skip = "=" not in w and w not in RUN_BOOL_FLAGS
+        elif w.startswith("-") and len(w) > 1:
+            skip = not set(w[1:]) <= RUN_BOOL_SHORT and len(w) == 2  # -e VALUE; -eVALUE / -p8080:80 carry it
+        else:
+            return w
+    return None
