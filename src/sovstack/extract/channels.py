@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import PurePosixPath
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from sovstack import resolve
 from sovstack.checks.walk import EMPTY, all_dicts, code_lines, value_texts
@@ -370,10 +370,19 @@ def from_images(doc: Document, ws: Workspace) -> Iterator[Channel]:
 
 @extractor("config")
 def unit_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
-    """systemd units (and timers' services) that run a messenger notifier: ExecStart*/OnFailure/OnSuccess."""
-    if "[Unit]" not in doc.text and "[Service]" not in doc.text:
+    """systemd units that run a messenger notifier: ExecStart*/OnFailure/OnSuccess named after one; and units
+    that start another unit of the scanned tree which runs one (a timer's Unit= or same-name service, an
+    OnFailure=/OnSuccess= handler or template unit), reported where they point, with the chain."""
+    if "[Unit]" not in doc.text and "[Service]" not in doc.text and "[Timer]" not in doc.text:
         return
-    for n, line in code_lines(doc):
+    for n, key, base, mid in _unit_named(code_lines(doc)):
+        yield _ch(mid, n, "unit", f"{key} runs {base}", doc, resource=f"unit.{key}")
+    yield from _unit_links(doc)
+
+
+def _unit_named(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, str, str]]:
+    """(line, key, name, messenger) for Exec*/OnFailure/OnSuccess entries named after a messenger."""
+    for n, line in lines:
         key, _, value = line.strip().partition("=")
         if key.strip() not in UNIT_KEYS or not value.strip():
             continue
@@ -381,7 +390,78 @@ def unit_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
             base = re.split(r"[/\\]", word.lstrip("-@+!:"))[-1].split("@")[0]
             mid = messengers.messenger_in_words(messengers.words(base))
             if mid:
-                yield _ch(mid, n, "unit", f"{key.strip()} runs {base}", doc, resource=f"unit.{key.strip()}")
+                yield n, key.strip(), base, mid
+
+
+def _unit_notifier(text: str) -> tuple[int, str, str] | None:
+    """(line, messenger, what) of the first place a unit file runs a messenger notifier: an Exec*/handler named
+    after one, an Exec* command line that addresses one (endpoint, router URL, Bot API path, an HTTP call to a
+    messenger-named variable) or starts a known notifier image."""
+    lines = [(n, ln) for n, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.lstrip().startswith(("#", ";"))]
+    for n, key, base, mid in _unit_named(lines):
+        return n, mid, f"{key} runs {base}"
+    for n, line in lines:
+        key, _, value = line.strip().partition("=")
+        if not key.strip().startswith("Exec"):
+            continue
+        hit = next(_in_value(value), None)
+        if hit:
+            return n, hit[0], f"{key.strip()} addresses {hit[2][:60]}"
+        mid = kb.http_call_to_messenger(value)
+        if mid:
+            return n, mid, f"{key.strip()} posts to a messenger URL held in a variable"
+        for image in kb.container_run_images(value):
+            mid = kb.notifier_image(image)
+            if mid:
+                return n, mid, f"{key.strip()} runs notifier image {image}"
+    return None
+
+
+def _unit_links(doc: Document) -> Iterator[Channel]:
+    """Units this one starts (timer Unit=, or the same-name .service of a timer; OnFailure=/OnSuccess=) whose file
+    is in the scanned tree and runs a notifier not already named in this unit."""
+    sc = resolve.current()
+    if sc is None:
+        return
+    links: list[tuple[int | None, str, str]] = []
+    timer = "[Timer]" in doc.text
+    for n, line in code_lines(doc):
+        key, _, value = line.strip().partition("=")
+        key = key.strip()
+        if (key == "Unit" and timer) or key in ("OnFailure", "OnSuccess"):
+            links += [(n, key, unit) for unit in value.split() if "." in unit]
+    if timer and not any(k == "Unit" for _, k, _ in links):
+        links.append((doc.find_line("[Timer]"), "timer", PurePosixPath(doc.rel).stem + ".service"))
+    for n, key, unit in links:
+        if messengers.messenger_in_words(messengers.words(unit.split("@")[0])):
+            continue  # named after the messenger: reported as written
+        found = _unit_file(doc, unit, sc)
+        hit = _unit_notifier(found[1]) if found else None
+        if hit:
+            at, mid, what = hit
+            via = f"{key}={unit}" if key != "timer" else f"timer starts {unit}"
+            yield Channel(service=mid, line=n, how="unit-chain", resource=f"unit.{unit}",
+                          chain=[resolve.origin(found[0], at, what, sc),
+                                 Origin(doc.rel, n, f"{via}, whose {what}")])
+
+
+def _unit_file(doc: Document, unit: str, sc: Any) -> tuple[Any, str] | None:
+    """The file of a unit name (foo.service, or the template foo@.service of foo@%n.service): next to the unit
+    that names it, else anywhere in the scanned tree."""
+    names = [unit] + ([re.sub(r"@[^.]*\.", "@.", unit)] if "@" in unit else [])
+    if unit == PurePosixPath(doc.rel).name:
+        return None
+    for name in names:
+        for path in sc.listdir(doc.path.parent):
+            if path.name == name:
+                text = sc.read_text(path)
+                if text is not None:
+                    return path, text
+        for other in (sc.ws or ()):
+            if PurePosixPath(other.rel).name == name:
+                sc.depend(other.path)
+                return other.path, other.text
+    return None
 
 
 @extractor("any")
