@@ -173,6 +173,27 @@ def structured_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
         yield from _keys(doc, d)
         yield from _flow_node(doc, d)
         yield from _url_keys(doc, d)
+        yield from _typed_notifier(doc, d, doc.key_line(d, "type"), "")
+        yield from _task_ref(doc, d)
+
+
+def _typed_notifier(doc: Document, d: dict, line: int | None, where: str) -> Iterator[Channel]:
+    """A notification object typed by `type:` that holds its provider's credential (Uptime Kuma notifications)."""
+    spec = (kb.data().get("typed_notifiers") or {}).get(d.get("type")) if isinstance(d.get("type"), str) else None
+    if spec and any(d.get(f) not in EMPTY and isinstance(d.get(f), (str, int)) for f in spec["fields"]):
+        yield _ch(spec["service"], line, "typed-notifier", f"{where}notification of type {d['type']}", doc,
+                  resource=f"notification.{d.get('name') or d['type']}")
+
+
+def _task_ref(doc: Document, d: dict) -> Iterator[Channel]:
+    """A pipeline task referenced by a name that says it notifies a messenger (Tekton `taskRef: {name:
+    send-to-telegram}`)."""
+    ref = d.get("taskRef")
+    name = ref.get("name") if isinstance(ref, dict) else None
+    mid = messengers.messenger_for_notifier_name(name) if isinstance(name, str) else None
+    if mid:
+        yield _ch(mid, doc.key_line(ref, "name") or doc.key_line(d, "taskRef"), "task", f"task {name}", doc,
+                  resource=f"task.{name}")
 
 
 def _url_keys(doc: Document, d: dict) -> Iterator[Channel]:
@@ -224,9 +245,9 @@ def _keys(doc: Document, d: dict) -> Iterator[Channel]:
                 yield _ch(mid, doc.key_line(d, key), "operator", f"Argo CD notifications {k}", doc, resource=k)
         elif k == "communications" and isinstance(value, dict):
             yield from _botkube(doc, value)
-        elif isinstance(value, dict) and _is_notifier_block(k, value):
-            yield _ch(messengers.messenger_in_words(messengers.words(k)), doc.key_line(d, key), "notifier-block",
-                      f"{k} notifier settings", doc, resource=f"notifier.{k}")
+        elif isinstance(value, dict) and (mid := _notifier_block(k, value)):
+            yield _ch(mid, doc.key_line(d, key), "notifier-block", f"{k} notifier settings", doc,
+                      resource=f"notifier.{k}")
         elif k == "sinksConfig" and isinstance(value, list):
             for sink in value:
                 for sk in sink if isinstance(sink, dict) else ():
@@ -245,13 +266,28 @@ def _botkube(doc: Document, groups: dict) -> Iterator[Channel]:
 
 
 def _is_notifier_block(key: str, value: dict) -> bool:
-    """A mapping named after a messenger (telegram:, slack:) holding a credential or destination with a value."""
+    """A mapping named after a messenger (telegram:, slack:, Kubewatch's slackwebhook:) holding a credential or
+    destination with a value; a block named by a common word (Falcosidekick's and Gatus' teams:) only with a
+    webhook."""
+    return _notifier_block(key, value) is not None
+
+
+def _notifier_block(key: str, value: dict) -> str | None:
     ws = messengers.words(key)
-    if len(ws) > 2 or not messengers.messenger_in_words(ws) or value.get("enabled") is False:
-        return False
+    named = kb.data().get("notifier_block_names") or {}
+    mid = messengers.messenger_in_words(ws) if len(ws) <= 2 else None
+    webhook_only = False
+    if not mid and key.lower() in named:
+        mid, webhook_only = named[key.lower()], key.lower() in (kb.data().get("notifier_block_webhook_only") or ())
+    if not mid or value.get("enabled") is False:
+        return None
     keys = set(kb.data()["notifier_block_keys"])
-    return any(str(k).lower() in keys and v not in EMPTY and not isinstance(v, (dict, list, bool))
-               for k, v in value.items())
+    for k, v in value.items():
+        low = str(k).lower()
+        if low in keys and v not in EMPTY and not isinstance(v, (dict, list, bool)) and \
+                (not webhook_only or "hook" in low):
+            return mid
+    return None
 
 
 def _flow_node(doc: Document, d: dict) -> Iterator[Channel]:
@@ -495,3 +531,40 @@ def _commands(doc: Document) -> Iterator[tuple[int, int, str]]:
             held = []
     if held:
         yield first, first + len(held), "\n".join(held)
+
+
+ALERTA_PLUGINS_RE = re.compile(r"""(?<![\w.$-])["']?PLUGINS["']?\s*[=:]\s*(?P<v>\[[^\]]*\]?|["']?[\w, -]+)""")
+
+
+@extractor("any")
+def plugin_list_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """Alerta's PLUGINS setting (alertad.conf, or the container's PLUGINS variable) naming a messenger plugin."""
+    if "PLUGINS" not in doc.text:
+        return
+    table = kb.data().get("alerta_plugins") or {}
+    found: list[tuple[int, str]] = []
+    if doc.structured and doc.scalars:
+        found += [(s.line, s.value) for s in doc.scalars if not s.is_key and s.key == "PLUGINS"]
+    for line, end, text in value_texts(doc):
+        found += [(doc.find_line(m.group(0)[:20], line, end) or line, m.group("v")) for m in ALERTA_PLUGINS_RE.finditer(text)]
+    seen: set[tuple[int, str]] = set()
+    for line, value in found:
+        for name in re.split(r"[\s,\[\]'\"]+", value):
+            mid = table.get(name.strip().lower())
+            if mid and (line, mid) not in seen:
+                seen.add((line, mid))
+                yield _ch(mid, line, "plugin", f"Alerta plugin {name.strip()} enabled in PLUGINS", doc,
+                          resource=f"plugin.{name.strip()}")
+
+
+@extractor("yaml", "json", "kubernetes", "compose", "ansible", "template")
+def embedded_json_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """Typed notification objects kept as JSON strings (an Uptime Kuma backup's notificationList[].config)."""
+    if not doc.structured or '\\"type\\"' not in doc.text and '"type"' not in doc.text:
+        return
+    for s in doc.scalars:
+        v = s.value.strip() if not s.is_key else ""
+        if v.startswith("{") and '"type"' in v and len(v) < 65536:
+            obj = _json(v)
+            if obj:
+                yield from _typed_notifier(doc, obj, s.line, f"{s.key or 'value'} holds a ")
