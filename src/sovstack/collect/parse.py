@@ -158,7 +158,8 @@ def _parse_text(c: Candidate, text: str, guess: Kind | None) -> Document | Parse
         return _terraform(c, text)
     if guess is Kind.SOURCE:
         kind = Kind.PULUMI_PROGRAM if PULUMI_IMPORT.search(text) else Kind.SOURCE
-        return Document(c.path, rel, kind, text)
+        return Document(c.path, rel, kind, text, documentation=schema.docstrings(text) if ('"""' in text or "'''" in text)
+                        and rel.lower().endswith(".py") else [])
     if guess in (Kind.ENV, Kind.SHELL):
         return Document(c.path, rel, guess, text)
     low = rel.lower()

@@ -14,7 +14,7 @@ from sovstack.collect import detect
 from sovstack.collect.document import Document
 from sovstack.facts import Channel, Origin, Workspace, extractor
 from sovstack.rules import channels as kb
-from sovstack.rules import messengers
+from sovstack.rules import messengers, sourcecode
 
 REF_RE = re.compile(r"\{\{|\$\{?[A-Za-z_]|\bvar\.|\blocal\.")
 # A value can only address a messenger when it is (or builds) a URL, a host or an HTTP call: resolving the
@@ -46,6 +46,8 @@ def text_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
     """Router URLs, Bot API paths and messenger IP literals in any value or code line (blocked ones left out)."""
     for line, end, text in value_texts(doc, skip_blocklists=True):
         for mid, router, url in kb.router_urls(text):
+            if sourcecode.inert_use(doc, text, url):
+                continue  # program source checking or telling a URL, not sending to it
             at = doc.find_line(url[:40], line, end) or line
             yield _ch(mid, at, "scheme", f"{router} URL {url.split('://')[0]}://", doc, endpoint=url)
         for path in kb.bot_api_paths(text):
