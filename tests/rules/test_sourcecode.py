@@ -21,6 +21,9 @@ def _doc(rel: str, kind: Kind = Kind.SOURCE) -> Document:
     ("pkg/alertmanager/amcfg_test.go", True),
     ("tests/test_plugin_telegram.py", True),
     ("bot/tests/conftest.py", True),
+    ("tests/utils/slack_utils.py", True),
+    ("test/hook.spec.js", True),
+    ("test/commplatform/slack_tester.go", False),  # Go leaves out only _test.go files
     ("src/notify.test.ts", True),
     ("web/__tests__/hook.js", True),
     ("src/test/java/org/x/NotifierTest.java", True),

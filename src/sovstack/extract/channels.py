@@ -413,8 +413,18 @@ def unit_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
     OnFailure=/OnSuccess= handler or template unit), reported where they point, with the chain."""
     if "[Unit]" not in doc.text and "[Service]" not in doc.text and "[Timer]" not in doc.text:
         return
+    named = set()
     for n, key, base, mid in _unit_named(code_lines(doc)):
+        named.add(n)
         yield _ch(mid, n, "unit", f"{key} runs {base}", doc, resource=f"unit.{key}")
+    sc = resolve.current()
+    for n, line in code_lines(doc) if sc is not None else ():
+        key, _, value = line.strip().partition("=")
+        script = _exec_script(value, sc) if key.strip().startswith("Exec") and n not in named else None
+        if script:
+            mid, what, origin = script
+            yield Channel(service=mid, line=n, how="unit-script", resource=f"unit.{key.strip()}",
+                          chain=[origin, Origin(doc.rel, n, f"{key.strip()} runs {what}")])
     yield from _unit_links(doc)
 
 
@@ -431,28 +441,72 @@ def _unit_named(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, st
                 yield n, key.strip(), base, mid
 
 
-def _unit_notifier(text: str) -> tuple[int, str, str] | None:
+def _unit_notifier(text: str, sc: Any = None) -> tuple[int, str, str, list[Origin]] | None:
     """(line, messenger, what) of the first place a unit file runs a messenger notifier: an Exec*/handler named
     after one, an Exec* command line that addresses one (endpoint, router URL, Bot API path, an HTTP call to a
     messenger-named variable) or starts a known notifier image."""
     lines = [(n, ln) for n, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.lstrip().startswith(("#", ";"))]
     for n, key, base, mid in _unit_named(lines):
-        return n, mid, f"{key} runs {base}"
+        return n, mid, f"{key} runs {base}", []
     for n, line in lines:
         key, _, value = line.strip().partition("=")
         if not key.strip().startswith("Exec"):
             continue
-        hit = next(_in_value(value), None)
+        hit = _command_notifier(value)
         if hit:
-            return n, hit[0], f"{key.strip()} addresses {hit[2][:60]}"
-        mid = kb.http_call_to_messenger(value)
-        if mid:
-            return n, mid, f"{key.strip()} posts to a messenger URL held in a variable"
-        for image in kb.container_run_images(value):
-            mid = kb.notifier_image(image)
-            if mid:
-                return n, mid, f"{key.strip()} runs notifier image {image}"
+            return n, hit[0], f"{key.strip()} {hit[1]}", []
+        script = _exec_script(value, sc) if sc is not None else None
+        if script:
+            return n, script[0], f"{key.strip()} runs {script[1]}", [script[2]]
     return None
+
+
+def _command_notifier(command: str) -> tuple[str, str] | None:
+    """(messenger, what) when a command line addresses a messenger: endpoint, router URL or Bot API path, an HTTP
+    call to a messenger-named variable, a known notifier image it starts."""
+    hit = next(_in_value(command), None)
+    if hit:
+        return hit[0], f"addresses {hit[2][:60]}"
+    mid = kb.http_call_to_messenger(command)
+    if mid:
+        return mid, "posts to a messenger URL held in a variable"
+    for image in kb.container_run_images(command):
+        mid = kb.notifier_image(image)
+        if mid:
+            return mid, f"runs notifier image {image}"
+    return None
+
+
+SCRIPT_SUFFIXES = (".sh", ".bash", ".py", ".js", ".mjs", ".rb", ".pl", ".ps1")
+
+
+def _exec_script(command: str, sc: Any) -> tuple[str, str, Origin] | None:
+    """(messenger, what, origin) when a unit's command runs a script of the scanned tree (found by its file name,
+    when exactly one file has it) that sends to a messenger: ExecStart=/usr/local/bin/report.sh deployed from
+    roles/x/files/report.sh."""
+    docs = list(sc.ws) if sc is not None and sc.ws is not None else []
+    for word in command.split()[:8]:
+        w = word.lstrip("-@+!:").strip("'\"")
+        name = PurePosixPath(w).name
+        if not name or ("/" not in w and not name.endswith(SCRIPT_SUFFIXES)):
+            continue
+        found = [d for d in docs if PurePosixPath(d.rel).name == name]
+        if len(found) != 1 or found[0].kind.value not in ("shell", "source", "config", "template"):
+            continue
+        sc.depend(found[0].path)
+        for n, line in code_lines(found[0]):
+            hit = _command_notifier(line) or _import_notifier(line)
+            if hit:
+                return hit[0], f"{name}, which {hit[1]}", resolve.origin(found[0].path, n, hit[1], sc)
+    return None
+
+
+def _import_notifier(line: str) -> tuple[str, str] | None:
+    m = PY_IMPORT_RE.match(line)
+    mod = (m.group("f") or m.group("i")) if m else None
+    table = kb.data()["packages"]["python_imports"]
+    root = next((k for k in table if mod == k or mod.startswith(k + ".")), None) if mod else None
+    return (table[root], f"imports {mod}") if root else None
 
 
 def _unit_links(doc: Document) -> Iterator[Channel]:
@@ -474,13 +528,13 @@ def _unit_links(doc: Document) -> Iterator[Channel]:
         if messengers.messenger_in_words(messengers.words(unit.split("@")[0])):
             continue  # named after the messenger: reported as written
         found = _unit_file(doc, unit, sc)
-        hit = _unit_notifier(found[1]) if found else None
+        hit = _unit_notifier(found[1], sc) if found else None
         if hit:
-            at, mid, what = hit
+            at, mid, what, deeper = hit
             via = f"{key}={unit}" if key != "timer" else f"timer starts {unit}"
             yield Channel(service=mid, line=n, how="unit-chain", resource=f"unit.{unit}",
-                          chain=[resolve.origin(found[0], at, what, sc),
-                                 Origin(doc.rel, n, f"{via}, whose {what}")])
+                          chain=deeper + [resolve.origin(found[0], at, what, sc),
+                                          Origin(doc.rel, n, f"{via}, whose {what}")])
 
 
 def _unit_file(doc: Document, unit: str, sc: Any) -> tuple[Any, str] | None:

@@ -3,9 +3,11 @@ program, and an address used only as a value to compare with or as text of an er
 
 A deployment's path to a messenger is what its configuration and its programs *send*. A program's tests are not
 part of what runs: the Go tool leaves `_test.go` files out of every build (https://pkg.go.dev/cmd/go#hdr-Test_packages),
-and test runners collect test modules by name from test folders (pytest's `test_*.py` / `*_test.py`,
+and test runners collect test modules by name from test folders (pytest's `test_*.py` / `*_test.py` and the
+helpers beside them in tests/,
 https://docs.pytest.org/en/stable/explanation/goodpractices.html#conventions-for-python-test-discovery; Jest's
-`__tests__/`, `*.test.*`, `*.spec.*`, https://jestjs.io/docs/configuration#testmatch-arraystring; Maven's
+`__tests__/`, `*.test.*`, `*.spec.*`, https://jestjs.io/docs/configuration#testmatch-arraystring; Mocha's ./test,
+https://mochajs.org/#the-test-directory; Maven's
 `src/test/`, https://maven.apache.org/guides/introduction/introduction-to-the-standard-directory-layout.html).
 Data files beside tests (testdata/ golden configurations) are configuration and stay evaluated.
 
@@ -23,7 +25,6 @@ from sovstack.collect.document import Document
 from sovstack.models import Kind
 
 TEST_DIRS = {"test", "tests", "__tests__", "spec", "specs"}
-PY_TEST_RE = re.compile(r"(?:test_.*|.*_test|conftest)\.py")
 JS_TEST_RE = re.compile(r".*\.(?:test|spec)\.(?:[cm]?js|jsx|ts|tsx)")
 COMPARE_BEFORE_RE = re.compile(
     r"(?:[=!]==?|\b(?:HasPrefix|HasSuffix|Contains|EqualFold|TrimPrefix|startswith|endswith|startsWith|endsWith|"
@@ -42,11 +43,12 @@ def is_test_source(doc: Document) -> bool:
     name, parts = p.name.lower(), {x.lower() for x in p.parts[:-1]}
     if name.endswith("_test.go"):
         return True
-    if PY_TEST_RE.fullmatch(name):
-        return bool(parts & TEST_DIRS) or name == "conftest.py" or name.endswith("_test.py")
-    if JS_TEST_RE.fullmatch(name) or "__tests__" in parts:
-        return True
-    return "src/test/" in f"/{p.as_posix()}".lower().replace("\\", "/")[1:] + "/" and p.suffix in (".java", ".kt", ".kts")
+    if name.endswith(".py"):  # pytest collects from test folders; their helpers (tests/utils/x.py) ship nowhere
+        return bool(parts & TEST_DIRS) or name in ("conftest.py",) or name.endswith("_test.py")
+    if JS_TEST_RE.fullmatch(name) or "__tests__" in parts or \
+            (p.suffix.lower() in (".js", ".cjs", ".mjs", ".ts", ".tsx", ".jsx") and parts & TEST_DIRS):
+        return True  # Jest's testMatch, Mocha's ./test folder
+    return "/src/test/" in f"/{p.as_posix().lower()}" and p.suffix.lower() in (".java", ".kt", ".kts", ".scala", ".groovy")
 
 
 def inert_use(doc: Document, line: str, needle: str) -> bool:
