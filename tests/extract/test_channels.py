@@ -40,6 +40,9 @@ FAILING = {
     "deploy.sh": "docker run -d \\\n  -e A=1 --name x \\\n  benjojo/alertmanager-discord\n",
     "ops.service": "[Service]\nExecStart=/usr/bin/docker run --rm -i janw/alertmanager-telegram\n",
     "kubectl.sh": "kubectl run tg --image docker.io/metalmatze/alertmanager-bot:0.4.3 --restart=Never\n",
+    "falco.env": "TEAMS_WEBHOOKURL=http://relay.internal/teams\n",
+    "nat64.conf": "upstream tg { server [64:ff9b::149.154.167.220]:443; }\n",
+    "alertbot.container": "[Container]\nImage=quay.io/prometheusmsteams/prometheus-msteams:v1.5.2\n",
 }
 
 CLEAN = {

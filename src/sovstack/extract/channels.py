@@ -33,6 +33,8 @@ PY_IMPORT_RE = re.compile(r"^\s*(?:from\s+(?P<f>[\w.]+)\s+import\b|import\s+(?P<
 JS_IMPORT_RE = re.compile(r"""(?:require\(\s*|\bfrom\s+|^\s*import\s+)['"](?P<m>[@\w./-]+)['"]""")
 GO_IMPORT_RE = re.compile(r'^\s*(?:import\s+)?(?:\w+\s+)?"(?P<m>[a-z0-9.-]+\.[a-z]{2,}/[\w./-]+)"')
 IMAGE_LINE_RE = re.compile(r"""^\s*["']?image["']?\s*[=:]\s*["']?(?P<image>[\w.-]+(?::\d+)?/[^\s"'#]+|[\w.-]+:[\w.-]+)["']?\s*,?\s*$""")
+# Podman Quadlet `[Container]` units (https://docs.podman.io/en/latest/markdown/podman-systemd.unit.5.html): Image=
+QUADLET_IMAGE_RE = re.compile(r"^\s*Image\s*=\s*(?P<image>\S+)\s*$")
 UNIT_KEYS = ("ExecStart", "ExecStartPre", "ExecStartPost", "ExecStop", "ExecStopPost", "OnFailure", "OnSuccess")
 SOURCE_SUFFIX = {".py": "py", ".js": "js", ".mjs": "js", ".ts": "js", ".go": "go"}
 
@@ -564,6 +566,8 @@ def run_command_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
         images = list(kb.container_run_images(text))
         if not doc.structured and (m := IMAGE_LINE_RE.match(text)):
             images.append(m.group("image"))  # `image = "..."` of an HCL job (Nomad) or an unparsed template
+        if not doc.structured and (m := QUADLET_IMAGE_RE.match(text)) and "[Container]" in doc.text:
+            images.append(m.group("image"))  # Podman Quadlet .container unit
         for image in images:
             mid = kb.notifier_image(image)
             if mid:

@@ -119,8 +119,8 @@ def _networks() -> list[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def messenger_ips(text: str) -> Iterator[tuple[str, str]]:
-    """(messenger, ip) for each IPv4 or IPv6 literal (not a CIDR) inside a messenger's published ranges; an
-    IPv4-mapped IPv6 address (::ffff:149.154.167.220) counts as the IPv4 address it carries."""
+    """(messenger, ip) for each IPv4 or IPv6 literal (not a CIDR) inside a messenger's published ranges; an IPv6
+    address that carries an IPv4 one (::ffff:149.154.167.220, NAT64 64:ff9b::, 6to4 2002::) counts as that one."""
     spans: list[tuple[int, int]] = []
     if text.count(":") >= 2:
         for m in IPV6_RE.finditer(text):
@@ -128,7 +128,7 @@ def messenger_ips(text: str) -> Iterator[tuple[str, str]]:
             if ip is None:
                 continue
             spans.append(m.span())
-            mid = _network_of(ip.ipv4_mapped or ip)
+            mid = _network_of(ip) or next((_network_of(v4) for v4 in _embedded_ipv4(ip) if _network_of(v4)), None)
             if mid:
                 yield mid, m.group(0)
     for m in IPV4_RE.finditer(text):
@@ -151,6 +151,18 @@ def _ipv6(literal: str) -> ipaddress.IPv6Address | None:
         except ValueError:
             continue
     return None
+
+
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052 well-known prefix: NAT64 to the IPv4 address it ends with
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address reaches by translation: IPv4-mapped (::ffff:a.b.c.d), NAT64 through the
+    well-known prefix (64:ff9b::a.b.c.d, RFC 6052) and 6to4 (2002:aabb:ccdd::, RFC 3056)."""
+    out = [v4 for v4 in (ip.ipv4_mapped, ip.sixtofour) if v4 is not None]
+    if ip in NAT64:
+        out.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return out
 
 
 def _network_of(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
@@ -211,19 +223,20 @@ def decoded(text: str) -> Iterator[str]:
             yield out
 
 
-# Container run commands (docker/podman/nerdctl/finch `run`/`create`, `container run`, kubectl run/create
-# --image=): the image is the first argument that is not an option or an option's value.
+# Container run commands (docker/podman/nerdctl/finch `run`/`create`, `container run`, `docker service create`,
+# kubectl run/create --image=, kubectl set image <workload> <container>=<image>): the image is the first argument that is not an option or an option's value.
 # Options that take no value, from the run references of each CLI
 # (https://docs.docker.com/reference/cli/docker/container/run/, https://docs.podman.io/en/latest/markdown/podman-run.1.html,
 # https://github.com/containerd/nerdctl/blob/main/docs/command-reference.md#whale-blue_square-nerdctl-run):
 # every other option written without `=` takes the next word as its value.
 RUN_CMD_RE = re.compile(r"(?<![\w./-])(?:\S*/)?(?P<cli>docker|podman|nerdctl|finch)(?:\s+(?:--?[\w-]+(?:[= ]\S+)?))*?"
-                        r"\s+(?:container\s+)?(?:run|create)\s+(?P<args>.*)")
-KUBECTL_IMAGE_RE = re.compile(r"(?<![\w./-])(?:\S*/)?kubectl\b[^\n|;&]*?\s--image(?:=|\s+)(?P<image>[^\s'\";|&]+)")
+                        r"\s+(?:(?:container\s+)?(?:run|create)|service\s+create)\s+(?P<args>.*)")
+KUBECTL_IMAGE_RE = re.compile(r"(?<![\w./-])(?:\S*/)?kubectl\b[^\n|;&]*?(?:\s--image(?:=|\s+)|\sset\s+image\s+\S+(?:\s+--?[\w-]+(?:=\S+)?)*"
+                              r"\s+[\w.-]+=)(?P<image>[^\s'\";|&]+)")
 RUN_BOOL_FLAGS = {"--detach", "--interactive", "--tty", "--rm", "--privileged", "--init", "--publish-all", "--read-only",
                   "--quiet", "--disable-content-trust", "--no-healthcheck", "--oom-kill-disable", "--help", "--replace",
                   "--rmi", "--no-hosts", "--env-host", "--read-only-tmpfs", "--passwd", "--http-proxy", "--sig-proxy",
-                  "--tls-verify", "--systemd"}
+                  "--tls-verify", "--systemd", "--with-registry-auth", "--no-resolve-image"}
 RUN_BOOL_SHORT = set("ditPq")
 SHELL_END = re.compile(r"\s(?:&&|\|\||;|\||>|2>)\s|[;&|]\s*$")
 
@@ -232,7 +245,7 @@ def container_run_images(text: str) -> Iterator[str]:
     """Image references a text's container run commands start (docker run -d --rm -e A=b image:tag ...)."""
     import shlex
 
-    if "run" not in text and "create" not in text and "--image" not in text:
+    if "run" not in text and "create" not in text and "image" not in text:
         return
     joined = re.sub(r"\\\r?\n", " ", text)
     for line in joined.splitlines():
