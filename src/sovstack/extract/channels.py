@@ -193,11 +193,17 @@ def _task_ref(doc: Document, d: dict) -> Iterator[Channel]:
     """A pipeline task referenced by a name that says it notifies a messenger (Tekton `taskRef: {name:
     send-to-telegram}`)."""
     ref = d.get("taskRef")
-    name = ref.get("name") if isinstance(ref, dict) else None
+    if not isinstance(ref, dict):
+        return
+    name, where = ref.get("name"), ref
+    params = ref.get("params") if isinstance(ref.get("params"), list) else []
+    for p in params:  # a resolver reference: taskRef: {resolver: hub, params: [{name: name, value: send-to-telegram}]}
+        if isinstance(p, dict) and p.get("name") == "name" and isinstance(p.get("value"), str):
+            name, where = p["value"], p
     mid = messengers.messenger_for_notifier_name(name) if isinstance(name, str) else None
     if mid:
-        yield _ch(mid, doc.key_line(ref, "name") or doc.key_line(d, "taskRef"), "task", f"task {name}", doc,
-                  resource=f"task.{name}")
+        line = doc.key_line(where, "value" if where is not ref else "name") or doc.key_line(d, "taskRef")
+        yield _ch(mid, line, "task", f"task {name}", doc, resource=f"task.{name}")
 
 
 def _url_keys(doc: Document, d: dict) -> Iterator[Channel]:
