@@ -28,7 +28,8 @@ TEST_DIRS = {"test", "tests", "__tests__", "spec", "specs"}
 JS_TEST_RE = re.compile(r".*\.(?:test|spec)\.(?:[cm]?js|jsx|ts|tsx)")
 COMPARE_BEFORE_RE = re.compile(
     r"(?:[=!]==?|\b(?:HasPrefix|HasSuffix|Contains|EqualFold|TrimPrefix|startswith|endswith|startsWith|endsWith|"
-    r"includes|equals|equalsIgnoreCase|MatchString|assert\w*|Equal|expect)\s*\((?:[^()\"'`]*,)?)\s*[\"'`]?$")
+    r"includes|equals|equalsIgnoreCase|MatchString|assert\w*|Equal|Equals|expect|toBe|toEqual|toStrictEqual|toMatch)"
+    r"\s*\((?:[^()\"'`]*,)?)\s*[\"'`]?$")
 COMPARE_AFTER_RE = re.compile(r"^[^\"'`]{0,2}[\"'`]?\s*[=!]==?(?!=)")
 MESSAGE_CALL_RE = re.compile(
     r"\b(?:Errorf|Error|errors\.New|New(?:Error)?|panic|raise\s+\w+|throw\s+new\s+\w+|\w*Exception|\w*Error|"
