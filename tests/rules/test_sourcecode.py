@@ -37,6 +37,7 @@ def test_test_source_by_name_and_place(rel, test):
 
 
 def test_only_program_source_can_be_test_source():
+    assert is_test_source(_doc("frontend/test/settings-row.test.tsx", Kind.CONFIG))  # .tsx has no kind of its own
     assert not is_test_source(_doc("tests/test_notify.sh", Kind.SHELL))
     assert not is_test_source(_doc("pkg/alertmanager/testdata/telegram.golden", Kind.YAML))
 

@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 from sovstack.collect.document import Document
 from sovstack.models import Kind
 
+CODE_SUFFIXES = {".go", ".py", ".js", ".cjs", ".mjs", ".jsx", ".ts", ".tsx", ".java", ".kt", ".kts", ".scala", ".groovy"}
 TEST_DIRS = {"test", "tests", "__tests__", "spec", "specs"}
 JS_TEST_RE = re.compile(r".*\.(?:test|spec)\.(?:[cm]?js|jsx|ts|tsx)")
 COMPARE_BEFORE_RE = re.compile(
@@ -38,9 +39,9 @@ MESSAGE_CALL_RE = re.compile(
 
 def is_test_source(doc: Document) -> bool:
     """A program's test module, left out of what the program runs (by its language's tool or test runner)."""
-    if doc.kind is not Kind.SOURCE:
-        return False
     p = PurePosixPath(doc.rel)
+    if doc.kind is not Kind.SOURCE and p.suffix.lower() not in CODE_SUFFIXES:
+        return False  # program source by kind, or by a name no other kind claims (.tsx, .jsx, .cjs)
     name, parts = p.name.lower(), {x.lower() for x in p.parts[:-1]}
     if name.endswith("_test.go"):
         return True
