@@ -228,9 +228,23 @@ def _image(doc: Document, d: dict) -> Iterator[Channel]:
         image = image[0]
     if isinstance(image, dict):
         image = image.get("name") or (f"{image.get('repository')}" if image.get("repository") else None)
-    mid = kb.notifier_image(image) if isinstance(image, str) else None
-    if mid:
-        yield _ch(mid, doc.key_line(d, "image"), "image", f"notifier image {image}", doc, resource=f"image.{image}")
+    line = doc.key_line(d, "image")
+    for ref, chain in _image_values(image, doc) if isinstance(image, str) else ():
+        mid = kb.notifier_image(ref)
+        if mid:
+            yield _ch(mid, line, "image", f"notifier image {ref}", doc, resource=f"image.{ref}") if not chain else \
+                Channel(service=mid, line=line, how="resolved-image", resource=f"image.{ref}", endpoint=ref,
+                        chain=chain + [Origin(doc.rel, line, f"notifier image {ref} (resolved from {image})")])
+            return
+
+
+def _image_values(image: str, doc: Document) -> list[tuple[str, list[Origin]]]:
+    """An image reference as written, or the values a templated one resolves to (compose `${BOT_IMAGE}` from
+    .env, `"$IMG"` assigned earlier in the script, `{{ bot_image }}` from group_vars), each with its chain."""
+    if not REF_RE.search(image):
+        return [(image, [])]
+    return [(c.text(), list(c.chain)) for c in resolve.any_value(image, doc)
+            if isinstance(c.text(), str) and c.text() != image and c.chain][:8]
 
 
 def _operator(doc: Document, d: dict) -> Iterator[Channel]:
@@ -575,10 +589,14 @@ def run_command_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
         if not doc.structured and (m := QUADLET_IMAGE_RE.match(text)) and "[Container]" in doc.text:
             images.append(m.group("image"))  # Podman Quadlet .container unit
         for image in images:
-            mid = kb.notifier_image(image)
-            if mid:
-                yield _ch(mid, doc.find_line(image, line, end) or line, "run-image", f"runs notifier image {image}",
-                          doc, resource=f"image.{image}")
+            at = doc.find_line(image, line, end) or line
+            for ref, chain in _image_values(image, doc):
+                mid = kb.notifier_image(ref)
+                if mid:
+                    note = f"runs notifier image {ref}" + (f" (resolved from {image})" if chain else "")
+                    yield Channel(service=mid, line=at, how="run-image", resource=f"image.{ref}", endpoint=ref,
+                                  chain=chain + [Origin(doc.rel, at, note)])
+                    break
 
 
 def _commands(doc: Document) -> Iterator[tuple[int, int, str]]:
