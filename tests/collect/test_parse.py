@@ -101,6 +101,8 @@ def test_content_decides_not_the_name(tmp_path, rel, text, kind):
     ("README.md", "# Title\n\nSome prose: with a colon.\n", "prose (.md) with no configuration content"),
     ("notes.txt", "Remember to water the plants.\nCall the office on Monday.\n", "prose (.txt) with no configuration content"),
     ("links.txt", "https://example.org/a\nhttps://example.org/b\n", "prose (.txt) with no configuration content"),
+    ("mirrors.txt", "rsync://mirror.example.org/debian\ngit://git.example.org/x.git\n",
+     "prose (.txt) with no configuration content"),
     ("howto.txt", "Write tgram://token/chat\ninto apprise.txt\n", "prose (.txt) with no configuration content"),
     ("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file type (.png) and binary content (PNG image)"),
     ("font.dat", bytes(range(256)) * 4, "binary content: NUL byte at offset 0"),

@@ -153,16 +153,20 @@ def text_shape(text: str) -> Kind | None:
 # `[tag[, tag] =] scheme://...` lines, `include <location>` lines and `group = tag, tag` assignments.
 URL_LINE = re.compile(r"^(?:[ \t,\w:-]+=\s*)?(?P<scheme>[a-z][a-z0-9+]{1,15})://\S", re.I)
 URL_LIST_OTHER = re.compile(r"^(?:include\s+\S+|[\w-]+\s*=\s*[\w, -]+)$", re.I)
-WEB_SCHEMES = {"http", "https", "ftp", "ftps", "file"}
 
 
 def url_list(lines: list[str]) -> bool:
-    """Lines (comments left out) that are only service URLs and their tags, one of them a service scheme other
-    than the web's: a router's URL list, not a list of links."""
+    """Lines (comments left out) that are only service URLs and their tags, with a router's marks: a tag before a
+    URL, an `include`, or a notification-router scheme of the catalogue (tgram://, discord://). A list of links,
+    or of mirrors (rsync://, git://), is not one."""
+    from sovstack.rules.channels import router_scheme  # the catalogue's router schemes
+
     lines = [ln for ln in lines if not ln.startswith((";", "#"))]
     urls = [m for ln in lines if (m := URL_LINE.match(ln))]
-    return bool(urls) and len(urls) + sum(bool(URL_LIST_OTHER.match(ln)) for ln in lines) == len(lines) and \
-        any(m.group("scheme").lower() not in WEB_SCHEMES for m in urls)
+    if not urls or len(urls) + sum(bool(URL_LIST_OTHER.match(ln)) for ln in lines) != len(lines):
+        return False
+    return any(m.group(0).split("://")[0].count("=") or router_scheme(m.group("scheme")) for m in urls) or \
+        any(ln.lower().startswith("include ") for ln in lines)
 
 
 def url_list_data(docs: list[Any]) -> bool:

@@ -34,6 +34,11 @@ def _schemes() -> dict[str, tuple[str, str]]:
     return out
 
 
+def router_scheme(scheme: str) -> bool:
+    """A notification-router URL scheme of the catalogue (tgram, discord, teams, ...)."""
+    return scheme.lower() in _schemes()
+
+
 def router_urls(text: str) -> Iterator[tuple[str, str, str]]:
     """(messenger, router, matched) for each notification-router URL (telegram://, tgram://, teams://...)."""
     if "://" not in text:
