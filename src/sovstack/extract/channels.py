@@ -547,11 +547,14 @@ def _unit_links(doc: Document) -> Iterator[Channel]:
     if timer and not any(k == "Unit" for _, k, _ in links):
         links.append((doc.find_line("[Timer]"), "timer", PurePosixPath(doc.rel).stem + ".service"))
     for n, key, unit in links:
-        if messengers.messenger_in_words(messengers.words(unit.split("@")[0])):
-            continue  # named after the messenger: reported as written
+        named = messengers.messenger_in_words(messengers.words(unit.split("@")[0].rsplit(".", 1)[0]))
+        if named and key in ("OnFailure", "OnSuccess"):
+            continue  # named after the messenger: reported as written (_unit_named)
         found = _unit_file(doc, unit, sc)
         hit = _unit_notifier(found[1], sc) if found else None
-        if hit:
+        if named and not hit:
+            yield _ch(named, n, "unit", f"timer starts {unit}", doc, resource=f"unit.{unit}")
+        elif hit:
             at, mid, what, deeper = hit
             via = f"{key}={unit}" if key != "timer" else f"timer starts {unit}"
             yield Channel(service=mid, line=n, how="unit-chain", resource=f"unit.{unit}",
