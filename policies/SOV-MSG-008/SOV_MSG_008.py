@@ -4,7 +4,7 @@ import re
 
 from sovstack.checks.base import Hit, NativeCheck
 from sovstack.checks.walk import EMPTY, all_dicts, code_lines, value_texts
-from sovstack.rules import messengers
+from sovstack.rules import messengers, sourcecode
 
 ASSIGN = re.compile(r"^\s*(?:export\s+|set\s+|ENV\s+|-\s+)?[\"']?(?P<name>[A-Za-z_][\w.-]*)[\"']?\s*(?:=|:|\s)\s*(?P<value>\S.*)?$")
 PLACEHOLDER_EMPTY = ("''", '""', "null", "~", "none", "false")
@@ -16,6 +16,8 @@ class ForeignMessengerCredential(NativeCheck):
     skip_kinds = ("kubernetes",)  # SOV-MSG-009 reads Kubernetes workloads with their structure
 
     def scan(self, doc):
+        if sourcecode.is_test_source(doc):
+            return  # a program's tests are not part of what runs (rules/sourcecode.py)
         lines = set()
         for hit in self._names(doc):
             if hit.line not in lines:

@@ -4,7 +4,7 @@
 from sovstack.checks.base import Hit, NativeCheck
 from sovstack.extract import channels, pipelines, source  # noqa: F401  (registers the channel extractors)
 from sovstack.facts import Channel, extract
-from sovstack.rules import messengers
+from sovstack.rules import messengers, sourcecode
 
 
 class ForeignMessengerChannel(NativeCheck):
@@ -13,6 +13,8 @@ class ForeignMessengerChannel(NativeCheck):
     fallback = True  # a specific policy (receiver, contact point, workload env) on the same line wins
 
     def scan(self, doc):
+        if sourcecode.is_test_source(doc):
+            return  # a program's tests are not part of what runs (rules/sourcecode.py)
         seen = set()
         for fact in extract(doc):
             if not isinstance(fact, Channel) or (fact.line, fact.service) in seen:

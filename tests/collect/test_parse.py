@@ -89,6 +89,8 @@ def test_helm_values_with_deployment_key_is_not_pulumi_state(tmp_path):
     ("run.txt", "#!/bin/sh\ncurl https://api.telegram.org/bot1/sendMessage\n", Kind.SHELL),
     ("secrets.txt", "# bot\nTELEGRAM_TOKEN=1:abc\nexport CHAT_ID=5\n", Kind.ENV),
     ("image.png", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n", Kind.KUBERNETES),
+    ("apprise.txt", "# ops\nops, db = tgram://1:abc/5\n; old\ninclude extra.cfg\nall = ops, db\n", Kind.CONFIG),
+    ("notify.txt", "urls:\n  - json://127.0.0.1/x\n  - discord://1/abc:\n      - tag: ops\n", Kind.YAML),
 ])
 def test_content_decides_not_the_name(tmp_path, rel, text, kind):
     doc = read(tmp_path, rel, text)
@@ -98,6 +100,10 @@ def test_content_decides_not_the_name(tmp_path, rel, text, kind):
 @pytest.mark.parametrize("rel,data,evidence", [
     ("README.md", "# Title\n\nSome prose: with a colon.\n", "prose (.md) with no configuration content"),
     ("notes.txt", "Remember to water the plants.\nCall the office on Monday.\n", "prose (.txt) with no configuration content"),
+    ("links.txt", "https://example.org/a\nhttps://example.org/b\n", "prose (.txt) with no configuration content"),
+    ("mirrors.txt", "rsync://mirror.example.org/debian\ngit://git.example.org/x.git\n",
+     "prose (.txt) with no configuration content"),
+    ("howto.txt", "Write tgram://token/chat\ninto apprise.txt\n", "prose (.txt) with no configuration content"),
     ("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file type (.png) and binary content (PNG image)"),
     ("font.dat", bytes(range(256)) * 4, "binary content: NUL byte at offset 0"),
     ("LICENSE", "Copyright \xe9".encode("latin-1"), "prose (LICENSE) and not UTF-8 text"),

@@ -34,6 +34,15 @@ FAILING = {
     "botkube.yaml": "communications:\n  default-group:\n    socketSlack:\n      enabled: true\n      channels: {}\n",
     "wf.yml": "jobs:\n  n:\n    steps:\n      - uses: docker://appleboy/drone-telegram:1.3\n",
     "Dockerfile": "FROM node:20\nRUN bun add grammy\n",
+    "v6.conf": "upstream tg {\n  server [2001:b28:f23d::a]:443;\n}\n",
+    "v4-mapped.env": "RELAY=http://[::ffff:149.154.167.220]:80/\n",
+    "alerts.txt": "# apprise\nops = discord://1234/abcdef\n",
+    "deploy.sh": "docker run -d \\\n  -e A=1 --name x \\\n  benjojo/alertmanager-discord\n",
+    "ops.service": "[Service]\nExecStart=/usr/bin/docker run --rm -i janw/alertmanager-telegram\n",
+    "kubectl.sh": "kubectl run tg --image docker.io/metalmatze/alertmanager-bot:0.4.3 --restart=Never\n",
+    "falco.env": "TEAMS_WEBHOOKURL=http://relay.internal/teams\n",
+    "nat64.conf": "upstream tg { server [64:ff9b::149.154.167.220]:443; }\n",
+    "alertbot.container": "[Container]\nImage=quay.io/prometheusmsteams/prometheus-msteams:v1.5.2\n",
 }
 
 CLEAN = {
@@ -49,6 +58,9 @@ CLEAN = {
     "requirements.txt": "slackware-tools==1.0\nmaxapi==0.9\n",
     "ci.yml": "steps:\n  - uses: actions/checkout@v4\n  - uses: ./local/telegram-like\n",
     "gatus.yaml": "alerting:\n  slack:\n    enabled: false\n    webhook-url: ''\n  mattermost:\n    webhook-url: https://chat.example.ru/hooks/x\n",
+    "v6.sh": "ip6tables -A OUTPUT -d 2001:67c:4e8::1 -j DROP\nping6 -c1 2001:db8::1\n",
+    "links.txt": "Apprise Telegram: https://github.com/caronc/apprise/wiki/Notify_telegram\nuse tgram://token/chat\n",
+    "run.sh": "docker run -d mattermost/mattermost-team-edition\necho \"docker run metalmatze/alertmanager-bot\"\n",
     "b64.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ndata:\n  URL: aHR0cHM6Ly9wbGF0Zm9ybS1hcGkyLm1heC5ydS9tZXNzYWdlcw==\n",
 }
 

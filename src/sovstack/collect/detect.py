@@ -144,7 +144,43 @@ def text_shape(text: str) -> Kind | None:
     if re.match(r"#!\s*/(?:usr/)?(?:bin/|bin/env\s+)(?:ba|z|k|da)?sh\b", text):
         return Kind.SHELL
     lines = [ln.strip() for ln in text.splitlines()[:200] if ln.strip() and not ln.lstrip().startswith("#")]
-    return Kind.ENV if lines and all(ENV_LINE.match(ln) for ln in lines) else None
+    if lines and all(ENV_LINE.match(ln) for ln in lines):
+        return Kind.ENV
+    return Kind.CONFIG if url_list(lines) else None
+
+
+# A notification-router URL list (Apprise's TEXT configuration, https://github.com/caronc/apprise/wiki/config_text):
+# `[tag[, tag] =] scheme://...` lines, `include <location>` lines and `group = tag, tag` assignments.
+URL_LINE = re.compile(r"^(?:[ \t,\w:-]+=\s*)?(?P<scheme>[a-z][a-z0-9+]{1,15})://\S", re.I)
+URL_LIST_OTHER = re.compile(r"^(?:include\s+\S+|[\w-]+\s*=\s*[\w, -]+)$", re.I)
+
+
+def url_list(lines: list[str]) -> bool:
+    """Lines (comments left out) that are only service URLs and their tags, with a router's marks: a tag before a
+    URL, an `include`, or a notification-router scheme of the catalogue (tgram://, discord://). A list of links,
+    or of mirrors (rsync://, git://), is not one."""
+    from sovstack.rules.channels import router_scheme  # the catalogue's router schemes
+
+    lines = [ln for ln in lines if not ln.startswith((";", "#"))]
+    urls = [m for ln in lines if (m := URL_LINE.match(ln))]
+    if not urls or len(urls) + sum(bool(URL_LIST_OTHER.match(ln)) for ln in lines) != len(lines):
+        return False
+    return any(m.group(0).split("://")[0].count("=") or router_scheme(m.group("scheme")) for m in urls) or \
+        any(ln.lower().startswith("include ") for ln in lines)
+
+
+def url_list_data(docs: list[Any]) -> bool:
+    """Apprise's YAML configuration (https://github.com/caronc/apprise/wiki/config_yaml): a top-level `urls:` list
+    of service URLs, each a string or a URL key holding its options."""
+    first = next((d for d in docs if d is not None), None)
+    items = first.get("urls") if isinstance(first, dict) else None
+    if not isinstance(items, list) or not items:
+        return False
+    heads = []
+    for item in items:
+        keys = [k for k in item if not str(k).startswith("__")] if isinstance(item, dict) else [item]
+        heads.append(str(keys[0]).strip() if len(keys) == 1 else "")
+    return url_list(heads)
 
 
 def yaml_candidate(rel: str, text: str) -> bool:

@@ -139,7 +139,7 @@ def _sniffed(c: Candidate, text: str, named: str) -> Document | Skipped:
         except (yaml.YAMLError, yamlload.YamlLimitError):
             loaded = None
         kind = detect.by_content("", loaded.docs) if loaded else None
-        if kind in detect.SPECIFIC_KINDS or (loaded and _settings(loaded.docs)):
+        if kind in detect.SPECIFIC_KINDS or (loaded and (_settings(loaded.docs) or detect.url_list_data(loaded.docs))):
             return _structured(c, text, loaded, kind)
     return Skipped(c.rel, f"{named} with no configuration content")
 
@@ -158,7 +158,8 @@ def _parse_text(c: Candidate, text: str, guess: Kind | None) -> Document | Parse
         return _terraform(c, text)
     if guess is Kind.SOURCE:
         kind = Kind.PULUMI_PROGRAM if PULUMI_IMPORT.search(text) else Kind.SOURCE
-        return Document(c.path, rel, kind, text)
+        return Document(c.path, rel, kind, text, documentation=schema.docstrings(text) if ('"""' in text or "'''" in text)
+                        and rel.lower().endswith(".py") else [])
     if guess in (Kind.ENV, Kind.SHELL):
         return Document(c.path, rel, guess, text)
     low = rel.lower()

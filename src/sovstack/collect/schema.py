@@ -76,3 +76,21 @@ def text_spans(text: str) -> list[tuple[int, int]]:
             j += 1
         spans.append((i + 1, j + 1))
     return spans
+
+
+def docstrings(text: str) -> list[tuple[int, int]]:
+    """[start, end) line ranges of a Python module's docstrings (module, classes, functions): documentation, like
+    comments (a `Syntax: tgram://...` line in a parser's docstring sends nothing)."""
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                spans.append((first.lineno, (first.end_lineno or first.lineno) + 1))
+    return spans

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import PurePosixPath
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from sovstack import resolve
 from sovstack.checks.walk import EMPTY, all_dicts, code_lines, value_texts
@@ -14,7 +14,7 @@ from sovstack.collect import detect
 from sovstack.collect.document import Document
 from sovstack.facts import Channel, Origin, Workspace, extractor
 from sovstack.rules import channels as kb
-from sovstack.rules import messengers
+from sovstack.rules import messengers, sourcecode
 
 REF_RE = re.compile(r"\{\{|\$\{?[A-Za-z_]|\bvar\.|\blocal\.")
 # A value can only address a messenger when it is (or builds) a URL, a host or an HTTP call: resolving the
@@ -32,6 +32,9 @@ INSTALL_RE = re.compile(r"\b(?:pip3?|python3? -m pip|uv pip|uv|poetry|pipenv|npm
 PY_IMPORT_RE = re.compile(r"^\s*(?:from\s+(?P<f>[\w.]+)\s+import\b|import\s+(?P<i>[\w.]+))")
 JS_IMPORT_RE = re.compile(r"""(?:require\(\s*|\bfrom\s+|^\s*import\s+)['"](?P<m>[@\w./-]+)['"]""")
 GO_IMPORT_RE = re.compile(r'^\s*(?:import\s+)?(?:\w+\s+)?"(?P<m>[a-z0-9.-]+\.[a-z]{2,}/[\w./-]+)"')
+IMAGE_LINE_RE = re.compile(r"""^\s*["']?image["']?\s*[=:]\s*["']?(?P<image>[\w.-]+(?::\d+)?/[^\s"'#]+|[\w.-]+:[\w.-]+)["']?\s*,?\s*$""")
+# Podman Quadlet `[Container]` units (https://docs.podman.io/en/latest/markdown/podman-systemd.unit.5.html): Image=
+QUADLET_IMAGE_RE = re.compile(r"^\s*Image\s*=\s*(?P<image>\S+)\s*$")
 UNIT_KEYS = ("ExecStart", "ExecStartPre", "ExecStartPost", "ExecStop", "ExecStopPost", "OnFailure", "OnSuccess")
 SOURCE_SUFFIX = {".py": "py", ".js": "js", ".mjs": "js", ".ts": "js", ".go": "go"}
 
@@ -45,6 +48,8 @@ def text_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
     """Router URLs, Bot API paths and messenger IP literals in any value or code line (blocked ones left out)."""
     for line, end, text in value_texts(doc, skip_blocklists=True):
         for mid, router, url in kb.router_urls(text):
+            if sourcecode.inert_use(doc, text, url):
+                continue  # program source checking or telling a URL, not sending to it
             at = doc.find_line(url[:40], line, end) or line
             yield _ch(mid, at, "scheme", f"{router} URL {url.split('://')[0]}://", doc, endpoint=url)
         for path in kb.bot_api_paths(text):
@@ -171,6 +176,43 @@ def structured_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
         yield from _operator(doc, d)
         yield from _keys(doc, d)
         yield from _flow_node(doc, d)
+        yield from _url_keys(doc, d)
+        yield from _typed_notifier(doc, d, doc.key_line(d, "type"), "")
+        yield from _task_ref(doc, d)
+
+
+def _typed_notifier(doc: Document, d: dict, line: int | None, where: str) -> Iterator[Channel]:
+    """A notification object typed by `type:` that holds its provider's credential (Uptime Kuma notifications)."""
+    spec = (kb.data().get("typed_notifiers") or {}).get(d.get("type")) if isinstance(d.get("type"), str) else None
+    if spec and any(d.get(f) not in EMPTY and isinstance(d.get(f), (str, int)) for f in spec["fields"]):
+        yield _ch(spec["service"], line, "typed-notifier", f"{where}notification of type {d['type']}", doc,
+                  resource=f"notification.{d.get('name') or d['type']}")
+
+
+def _task_ref(doc: Document, d: dict) -> Iterator[Channel]:
+    """A pipeline task referenced by a name that says it notifies a messenger (Tekton `taskRef: {name:
+    send-to-telegram}`)."""
+    ref = d.get("taskRef")
+    if not isinstance(ref, dict):
+        return
+    name, where = ref.get("name"), ref
+    params = ref.get("params") if isinstance(ref.get("params"), list) else []
+    for p in params:  # a resolver reference: taskRef: {resolver: hub, params: [{name: name, value: send-to-telegram}]}
+        if isinstance(p, dict) and p.get("name") == "name" and isinstance(p.get("value"), str):
+            name, where = p["value"], p
+    mid = messengers.messenger_for_notifier_name(name) if isinstance(name, str) else None
+    if mid:
+        line = doc.key_line(where, "value" if where is not ref else "name") or doc.key_line(d, "taskRef")
+        yield _ch(mid, line, "task", f"task {name}", doc, resource=f"task.{name}")
+
+
+def _url_keys(doc: Document, d: dict) -> Iterator[Channel]:
+    """Router URLs written as keys: Apprise YAML `urls:` entries that hold per-URL options (`- tgram://...:`)."""
+    for key in d:
+        if isinstance(key, str) and "://" in key:
+            for mid, router, url in kb.router_urls(key):
+                yield _ch(mid, doc.key_line(d, key), "scheme", f"{router} URL {url.split('://')[0]}://", doc,
+                          endpoint=url)
 
 
 def _uses(doc: Document, d: dict) -> Iterator[Channel]:
@@ -186,9 +228,23 @@ def _image(doc: Document, d: dict) -> Iterator[Channel]:
         image = image[0]
     if isinstance(image, dict):
         image = image.get("name") or (f"{image.get('repository')}" if image.get("repository") else None)
-    mid = kb.notifier_image(image) if isinstance(image, str) else None
-    if mid:
-        yield _ch(mid, doc.key_line(d, "image"), "image", f"notifier image {image}", doc, resource=f"image.{image}")
+    line = doc.key_line(d, "image")
+    for ref, chain in _image_values(image, doc) if isinstance(image, str) else ():
+        mid = kb.notifier_image(ref)
+        if mid:
+            yield _ch(mid, line, "image", f"notifier image {ref}", doc, resource=f"image.{ref}") if not chain else \
+                Channel(service=mid, line=line, how="resolved-image", resource=f"image.{ref}", endpoint=ref,
+                        chain=chain + [Origin(doc.rel, line, f"notifier image {ref} (resolved from {image})")])
+            return
+
+
+def _image_values(image: str, doc: Document) -> list[tuple[str, list[Origin]]]:
+    """An image reference as written, or the values a templated one resolves to (compose `${BOT_IMAGE}` from
+    .env, `"$IMG"` assigned earlier in the script, `{{ bot_image }}` from group_vars), each with its chain."""
+    if not REF_RE.search(image):
+        return [(image, [])]
+    return [(c.text(), list(c.chain)) for c in resolve.any_value(image, doc)
+            if isinstance(c.text(), str) and c.text() != image and c.chain][:8]
 
 
 def _operator(doc: Document, d: dict) -> Iterator[Channel]:
@@ -213,9 +269,9 @@ def _keys(doc: Document, d: dict) -> Iterator[Channel]:
                 yield _ch(mid, doc.key_line(d, key), "operator", f"Argo CD notifications {k}", doc, resource=k)
         elif k == "communications" and isinstance(value, dict):
             yield from _botkube(doc, value)
-        elif isinstance(value, dict) and _is_notifier_block(k, value):
-            yield _ch(messengers.messenger_in_words(messengers.words(k)), doc.key_line(d, key), "notifier-block",
-                      f"{k} notifier settings", doc, resource=f"notifier.{k}")
+        elif isinstance(value, dict) and (mid := _notifier_block(k, value)):
+            yield _ch(mid, doc.key_line(d, key), "notifier-block", f"{k} notifier settings", doc,
+                      resource=f"notifier.{k}")
         elif k == "sinksConfig" and isinstance(value, list):
             for sink in value:
                 for sk in sink if isinstance(sink, dict) else ():
@@ -234,13 +290,28 @@ def _botkube(doc: Document, groups: dict) -> Iterator[Channel]:
 
 
 def _is_notifier_block(key: str, value: dict) -> bool:
-    """A mapping named after a messenger (telegram:, slack:) holding a credential or destination with a value."""
+    """A mapping named after a messenger (telegram:, slack:, Kubewatch's slackwebhook:) holding a credential or
+    destination with a value; a block named by a common word (Falcosidekick's and Gatus' teams:) only with a
+    webhook."""
+    return _notifier_block(key, value) is not None
+
+
+def _notifier_block(key: str, value: dict) -> str | None:
     ws = messengers.words(key)
-    if len(ws) > 2 or not messengers.messenger_in_words(ws) or value.get("enabled") is False:
-        return False
+    named = kb.data().get("notifier_block_names") or {}
+    mid = messengers.messenger_in_words(ws) if len(ws) <= 2 else None
+    webhook_only = False
+    if not mid and key.lower() in named:
+        mid, webhook_only = named[key.lower()], key.lower() in (kb.data().get("notifier_block_webhook_only") or ())
+    if not mid or value.get("enabled") is False:
+        return None
     keys = set(kb.data()["notifier_block_keys"])
-    return any(str(k).lower() in keys and v not in EMPTY and not isinstance(v, (dict, list, bool))
-               for k, v in value.items())
+    for k, v in value.items():
+        low = str(k).lower()
+        if low in keys and v not in EMPTY and not isinstance(v, (dict, list, bool)) and \
+                (not webhook_only or "hook" in low):
+            return mid
+    return None
 
 
 def _flow_node(doc: Document, d: dict) -> Iterator[Channel]:
@@ -359,10 +430,29 @@ def from_images(doc: Document, ws: Workspace) -> Iterator[Channel]:
 
 @extractor("config")
 def unit_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
-    """systemd units (and timers' services) that run a messenger notifier: ExecStart*/OnFailure/OnSuccess."""
-    if "[Unit]" not in doc.text and "[Service]" not in doc.text:
+    """systemd units that run a messenger notifier: ExecStart*/OnFailure/OnSuccess named after one; and units
+    that start another unit of the scanned tree which runs one (a timer's Unit= or same-name service, an
+    OnFailure=/OnSuccess= handler or template unit), reported where they point, with the chain."""
+    if "[Unit]" not in doc.text and "[Service]" not in doc.text and "[Timer]" not in doc.text:
         return
-    for n, line in code_lines(doc):
+    named = set()
+    for n, key, base, mid in _unit_named(code_lines(doc)):
+        named.add(n)
+        yield _ch(mid, n, "unit", f"{key} runs {base}", doc, resource=f"unit.{key}")
+    sc = resolve.current()
+    for n, line in code_lines(doc) if sc is not None else ():
+        key, _, value = line.strip().partition("=")
+        script = _exec_script(value, sc) if key.strip().startswith("Exec") and n not in named else None
+        if script:
+            mid, what, origin = script
+            yield Channel(service=mid, line=n, how="unit-script", resource=f"unit.{key.strip()}",
+                          chain=[origin, Origin(doc.rel, n, f"{key.strip()} runs {what}")])
+    yield from _unit_links(doc)
+
+
+def _unit_named(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, str, str]]:
+    """(line, key, name, messenger) for Exec*/OnFailure/OnSuccess entries named after a messenger."""
+    for n, line in lines:
         key, _, value = line.strip().partition("=")
         if key.strip() not in UNIT_KEYS or not value.strip():
             continue
@@ -370,4 +460,198 @@ def unit_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
             base = re.split(r"[/\\]", word.lstrip("-@+!:"))[-1].split("@")[0]
             mid = messengers.messenger_in_words(messengers.words(base))
             if mid:
-                yield _ch(mid, n, "unit", f"{key.strip()} runs {base}", doc, resource=f"unit.{key.strip()}")
+                yield n, key.strip(), base, mid
+
+
+def _unit_notifier(text: str, sc: Any = None) -> tuple[int, str, str, list[Origin]] | None:
+    """(line, messenger, what) of the first place a unit file runs a messenger notifier: an Exec*/handler named
+    after one, an Exec* command line that addresses one (endpoint, router URL, Bot API path, an HTTP call to a
+    messenger-named variable) or starts a known notifier image."""
+    lines = [(n, ln) for n, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.lstrip().startswith(("#", ";"))]
+    for n, key, base, mid in _unit_named(lines):
+        return n, mid, f"{key} runs {base}", []
+    for n, line in lines:
+        key, _, value = line.strip().partition("=")
+        if not key.strip().startswith("Exec"):
+            continue
+        hit = _command_notifier(value)
+        if hit:
+            return n, hit[0], f"{key.strip()} {hit[1]}", []
+        script = _exec_script(value, sc) if sc is not None else None
+        if script:
+            return n, script[0], f"{key.strip()} runs {script[1]}", [script[2]]
+    return None
+
+
+def _command_notifier(command: str) -> tuple[str, str] | None:
+    """(messenger, what) when a command line addresses a messenger: endpoint, router URL or Bot API path, an HTTP
+    call to a messenger-named variable, a known notifier image it starts."""
+    hit = next(_in_value(command), None)
+    if hit:
+        return hit[0], f"addresses {hit[2][:60]}"
+    mid = kb.http_call_to_messenger(command)
+    if mid:
+        return mid, "posts to a messenger URL held in a variable"
+    for image in kb.container_run_images(command):
+        mid = kb.notifier_image(image)
+        if mid:
+            return mid, f"runs notifier image {image}"
+    return None
+
+
+SCRIPT_SUFFIXES = (".sh", ".bash", ".py", ".js", ".mjs", ".rb", ".pl", ".ps1")
+
+
+def _exec_script(command: str, sc: Any) -> tuple[str, str, Origin] | None:
+    """(messenger, what, origin) when a unit's command runs a script of the scanned tree (found by its file name,
+    when exactly one file has it) that sends to a messenger: ExecStart=/usr/local/bin/report.sh deployed from
+    roles/x/files/report.sh."""
+    docs = list(sc.ws) if sc is not None and sc.ws is not None else []
+    for word in command.split()[:8]:
+        w = word.lstrip("-@+!:").strip("'\"")
+        name = PurePosixPath(w).name
+        if not name or ("/" not in w and not name.endswith(SCRIPT_SUFFIXES)):
+            continue
+        found = [d for d in docs if PurePosixPath(d.rel).name == name]
+        if len(found) != 1 or found[0].kind.value not in ("shell", "source", "config", "template"):
+            continue
+        sc.depend(found[0].path)
+        for n, line in code_lines(found[0]):
+            hit = _command_notifier(line) or _import_notifier(line)
+            if hit:
+                return hit[0], f"{name}, which {hit[1]}", resolve.origin(found[0].path, n, hit[1], sc)
+    return None
+
+
+def _import_notifier(line: str) -> tuple[str, str] | None:
+    m = PY_IMPORT_RE.match(line)
+    mod = (m.group("f") or m.group("i")) if m else None
+    table = kb.data()["packages"]["python_imports"]
+    root = next((k for k in table if mod == k or mod.startswith(k + ".")), None) if mod else None
+    return (table[root], f"imports {mod}") if root else None
+
+
+def _unit_links(doc: Document) -> Iterator[Channel]:
+    """Units this one starts (timer Unit=, or the same-name .service of a timer; OnFailure=/OnSuccess=) whose file
+    is in the scanned tree and runs a notifier not already named in this unit."""
+    sc = resolve.current()
+    if sc is None:
+        return
+    links: list[tuple[int | None, str, str]] = []
+    timer = "[Timer]" in doc.text
+    for n, line in code_lines(doc):
+        key, _, value = line.strip().partition("=")
+        key = key.strip()
+        if (key == "Unit" and timer) or key in ("OnFailure", "OnSuccess"):
+            links += [(n, key, unit) for unit in value.split() if "." in unit]
+    if timer and not any(k == "Unit" for _, k, _ in links):
+        links.append((doc.find_line("[Timer]"), "timer", PurePosixPath(doc.rel).stem + ".service"))
+    for n, key, unit in links:
+        named = messengers.messenger_in_words(messengers.words(unit.split("@")[0].rsplit(".", 1)[0]))
+        if named and key in ("OnFailure", "OnSuccess"):
+            continue  # named after the messenger: reported as written (_unit_named)
+        found = _unit_file(doc, unit, sc)
+        hit = _unit_notifier(found[1], sc) if found else None
+        if named and not hit:
+            yield _ch(named, n, "unit", f"timer starts {unit}", doc, resource=f"unit.{unit}")
+        elif hit:
+            at, mid, what, deeper = hit
+            via = f"{key}={unit}" if key != "timer" else f"timer starts {unit}"
+            yield Channel(service=mid, line=n, how="unit-chain", resource=f"unit.{unit}",
+                          chain=deeper + [resolve.origin(found[0], at, what, sc),
+                                          Origin(doc.rel, n, f"{via}, whose {what}")])
+
+
+def _unit_file(doc: Document, unit: str, sc: Any) -> tuple[Any, str] | None:
+    """The file of a unit name (foo.service, or the template foo@.service of foo@%n.service): next to the unit
+    that names it, else anywhere in the scanned tree."""
+    names = [unit] + ([re.sub(r"@[^.]*\.", "@.", unit)] if "@" in unit else [])
+    if unit == PurePosixPath(doc.rel).name:
+        return None
+    for name in names:
+        for path in sc.listdir(doc.path.parent):
+            if path.name == name:
+                text = sc.read_text(path)
+                if text is not None:
+                    return path, text
+        for other in (sc.ws or ()):
+            if PurePosixPath(other.rel).name == name:
+                sc.depend(other.path)
+                return other.path, other.text
+    return None
+
+
+@extractor("any")
+def run_command_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """Known notifier images started by a container run command (docker/podman/nerdctl run or create, kubectl
+    run --image=) in a script, Makefile, CI step, Ansible shell/command task or systemd ExecStart."""
+    for line, end, text in _commands(doc):
+        images = list(kb.container_run_images(text))
+        if not doc.structured and (m := IMAGE_LINE_RE.match(text)):
+            images.append(m.group("image"))  # `image = "..."` of an HCL job (Nomad) or an unparsed template
+        if not doc.structured and (m := QUADLET_IMAGE_RE.match(text)) and "[Container]" in doc.text:
+            images.append(m.group("image"))  # Podman Quadlet .container unit
+        for image in images:
+            at = doc.find_line(image, line, end) or line
+            for ref, chain in _image_values(image, doc):
+                mid = kb.notifier_image(ref)
+                if mid:
+                    note = f"runs notifier image {ref}" + (f" (resolved from {image})" if chain else "")
+                    yield Channel(service=mid, line=at, how="run-image", resource=f"image.{ref}", endpoint=ref,
+                                  chain=chain + [Origin(doc.rel, at, note)])
+                    break
+
+
+def _commands(doc: Document) -> Iterator[tuple[int, int, str]]:
+    """Values to read as commands; in a text file, lines continued with a trailing backslash are joined."""
+    if doc.structured and doc.scalars:
+        yield from value_texts(doc)
+        return
+    held: list[str] = []
+    first = 0
+    for n, _end, line in value_texts(doc):
+        if not held:
+            first = n
+        held.append(line)
+        if not line.rstrip().endswith("\\"):
+            yield first, n, "\n".join(held)
+            held = []
+    if held:
+        yield first, first + len(held), "\n".join(held)
+
+
+ALERTA_PLUGINS_RE = re.compile(r"""(?<![\w.$-])["']?PLUGINS["']?\s*[=:]\s*(?P<v>\[[^\]]*\]?|["']?[\w, -]+)""")
+
+
+@extractor("any")
+def plugin_list_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """Alerta's PLUGINS setting (alertad.conf, or the container's PLUGINS variable) naming a messenger plugin."""
+    if "PLUGINS" not in doc.text:
+        return
+    table = kb.data().get("alerta_plugins") or {}
+    found: list[tuple[int, str]] = []
+    if doc.structured and doc.scalars:
+        found += [(s.line, s.value) for s in doc.scalars if not s.is_key and s.key == "PLUGINS"]
+    for line, end, text in value_texts(doc):
+        found += [(doc.find_line(m.group(0)[:20], line, end) or line, m.group("v")) for m in ALERTA_PLUGINS_RE.finditer(text)]
+    seen: set[tuple[int, str]] = set()
+    for line, value in found:
+        for name in re.split(r"[\s,\[\]'\"]+", value):
+            mid = table.get(name.strip().lower())
+            if mid and (line, mid) not in seen:
+                seen.add((line, mid))
+                yield _ch(mid, line, "plugin", f"Alerta plugin {name.strip()} enabled in PLUGINS", doc,
+                          resource=f"plugin.{name.strip()}")
+
+
+@extractor("yaml", "json", "kubernetes", "compose", "ansible", "template")
+def embedded_json_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
+    """Typed notification objects kept as JSON strings (an Uptime Kuma backup's notificationList[].config)."""
+    if not doc.structured or '\\"type\\"' not in doc.text and '"type"' not in doc.text:
+        return
+    for s in doc.scalars:
+        v = s.value.strip() if not s.is_key else ""
+        if v.startswith("{") and '"type"' in v and len(v) < 65536:
+            obj = _json(v)
+            if obj:
+                yield from _typed_notifier(doc, obj, s.line, f"{s.key or 'value'} holds a ")
