@@ -1,4 +1,4 @@
-"""Loads the catalogue's data files (messengers, locations, sites) once per process."""
+"""Loads the catalogue's data files (messengers, locations, top-level domains, sites) once per process."""
 
 from __future__ import annotations
 
@@ -51,6 +51,11 @@ def backups() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def kubernetes() -> dict[str, Any]:
     return _read("kubernetes.yaml")
+
+
+@lru_cache(maxsize=1)
+def tlds() -> dict[str, Any]:
+    return _read("tlds.yaml")
 
 
 @lru_cache(maxsize=1)

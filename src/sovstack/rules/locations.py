@@ -105,7 +105,15 @@ def _host_of(value: str) -> str | None:
 
 
 def _suffix_match(host: str, suffixes: list[str]) -> bool:
-    return any(host == s or host.endswith("." + s) for s in suffixes)
+    return any(_entry_match(host, s) for s in suffixes)
+
+
+def _entry_match(host: str, entry: str) -> int:
+    """How specific a catalogue endpoint entry matches host (0: no match): a domain suffix matches the host or any
+    name under it; "re:<pattern>" is a regex on the whole host (vendors that number their hosts: idrivee2-60.com)."""
+    if entry.startswith("re:"):
+        return len(entry) if re.fullmatch(entry[3:], host) else 0
+    return len(entry) if host == entry or host.endswith("." + entry) else 0
 
 
 def classify_endpoint(value: str) -> Verdict:
@@ -120,9 +128,9 @@ def classify_endpoint(value: str) -> Verdict:
         best: tuple[int, str] | None = None
         for country, suffixes in (op.get("endpoints") or {}).items():
             for s in suffixes:
-                if host == s or host.endswith("." + s):
-                    if best is None or len(s) > best[0]:
-                        best = (len(s), country)
+                n = _entry_match(host, s)
+                if n and (best is None or n > best[0]):
+                    best = (n, country)
         if best:
             return _verdict(best[1], f"{host} is {op['name']} ({best[1]})", oid)
     for oid, op in (_loc().get("foreign") or {}).items():
@@ -131,8 +139,49 @@ def classify_endpoint(value: str) -> Verdict:
     site = site_for_host(host)
     if site:
         return _verdict(site.get("country"), f"{host} is site {site['id']} ({site.get('city')})", site["id"])
-    if host.endswith(".ru") or host.endswith(".xn--p1ai") or host.endswith(".su"):
-        return Verdict(Place.UNKNOWN, f"{host} has a Russian domain, but where it is hosted is not recorded")
+    return address_verdict(host) or domain_verdict(host)
+
+
+def address_verdict(host: str) -> Verdict | None:
+    """An IP literal no site lists: a private address is on the operator's own network (not a service abroad, but
+    its site is unknown); a public one is not placed at all (no GeoIP data offline). Both stay unverified."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    if ip.is_private or ip.is_loopback or ip.is_link_local:
+        return Verdict(Place.UNKNOWN, f"{host} is a private address (own network, not a service abroad), but no "
+                                      "site in sites.yaml lists its network, so its site is not verified")
+    return Verdict(Place.UNKNOWN, f"{host} is a public IP address: its country is not determined offline")
+
+
+def _tld(host: str) -> str:
+    label = host.rsplit(".", 1)[-1]
+    if label.isascii():
+        return label
+    try:
+        return label.encode("idna").decode("ascii")
+    except UnicodeError:
+        return label
+
+
+def domain_verdict(host: str) -> Verdict:
+    """A host the catalogue does not know, judged by its top-level domain (policies/data/tlds.yaml): another
+    country's code (or a city/region TLD abroad) is taken as an operator abroad; Russia's TLDs and generic ones
+    (.com, .io, .cloud ...) say nothing certain about where the host is, so they stay unverified."""
+    table = knowledge.tlds()
+    tld = _tld(host)
+    if "." not in host:
+        return Verdict(Place.UNKNOWN, f"{host} is not in the location catalogue")
+    if tld in (table.get("russian") or {}):
+        return Verdict(Place.UNKNOWN, f"{host} is under .{tld} ({table['russian'][tld]}), a Russian domain, but who "
+                                      "runs it and where it is hosted is not recorded")
+    for group, what in (("country_code", "the country-code domain of"), ("geographic", "the city/region domain of")):
+        entry = (table.get(group) or {}).get(tld)
+        if entry:
+            country, name = entry[0], entry[1]
+            return Verdict(Place.ABROAD, f"{host} is not in the location catalogue and is under .{tld}, {what} {name} "
+                                         f"({country}): run by an operator abroad", country)
     return Verdict(Place.UNKNOWN, f"{host} is not in the location catalogue")
 
 
