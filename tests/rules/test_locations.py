@@ -42,3 +42,99 @@ def test_endpoints(value, place):
 ])
 def test_regions(value, oid, place):
     assert classify_region(value, oid).place is place
+
+
+# ---- catalogue coverage and the top-level-domain rule (policies/data/tlds.yaml) ------------------------------
+
+@pytest.mark.parametrize("value,place,country", [
+    # public OpenStack clouds abroad, by their documented Keystone hosts
+    ("https://login.sto3.safespring.com:5000/v3/", Place.ABROAD, "SE"),
+    ("https://keystone.rumble.cloud", Place.ABROAD, "US"),
+    ("https://api.pub1.infomaniak.cloud/identity/v3", Place.ABROAD, "CH"),
+    ("https://Kna1.citycloud.com:5000/v3/", Place.ABROAD, "SE"),
+    ("https://auth.binero.cloud:5000/v3", Place.ABROAD, "SE"),
+    ("https://ops.elastx.cloud:5000/v3", Place.ABROAD, "SE"),
+    ("https://iam.eu-de.otc.t-systems.com/v3", Place.ABROAD, "DE"),
+    ("https://identity.api.fuga.io:5000", Place.ABROAD, "NL"),
+    ("https://auth.vexxhost.net/v3", Place.ABROAD, "CA"),
+    ("https://api.cloud.catalyst.net.nz:5000/v2.0", Place.ABROAD, "NZ"),
+    ("https://iad2.dream.io:5000", Place.ABROAD, "US"),
+    ("https://identity.api.rackspacecloud.com/v2.0/", Place.ABROAD, "US"),
+    # S3-compatible stores and hosted Kubernetes abroad
+    ("https://d4b6.or4.idrivee2-60.com", Place.ABROAD, "US"),
+    ("https://s3.us-west-1.idrivee2.com", Place.ABROAD, "US"),
+    ("https://gateway.storjshare.io", Place.ABROAD, "US"),
+    ("https://eu2.contabostorage.com", Place.ABROAD, "DE"),
+    ("https://sos-ch-gva-2.exo.io", Place.ABROAD, "CH"),
+    ("https://myaks-dns-1a2b.hcp.westeurope.azmk8s.io:443", Place.ABROAD, "US"),
+    ("hb.kz-ast.vkcs.cloud", Place.ABROAD, "KZ"),
+    # Russian operators
+    ("https://api.selvpc.ru/identity/v3", Place.DOMESTIC, "RU"),
+    ("https://s3.k2.cloud", Place.DOMESTIC, "RU"),
+    ("https://s3.twcstorage.ru", Place.DOMESTIC, "RU"),
+    ("hb.ru-msk.vkcs.cloud", Place.DOMESTIC, "RU"),
+    ("https://s3.cloud.ru", Place.DOMESTIC, "RU"),
+    # hosts in no catalogue entry: the top-level domain decides
+    ("https://keystone.cloud.nordichosting.se:5000/v3", Place.ABROAD, "SE"),
+    ("https://s3.storage.example.co.uk", Place.ABROAD, "GB"),
+    ("minio.backup.berlin", Place.ABROAD, "DE"),
+    ("KEYSTONE.EXAMPLE.DE.", Place.ABROAD, "DE"),
+    ("https://s3.hosting.eu", Place.ABROAD, "EU"),
+    ("https://object.store.kz", Place.ABROAD, "KZ"),
+    ("https://s3.пример.қаз", Place.ABROAD, "KZ"),
+    ("https://s3.regionhost.ru", Place.UNKNOWN, None),
+    ("https://s3.пример.рф", Place.UNKNOWN, None),
+    ("https://cloud.example.moscow", Place.UNKNOWN, None),
+    ("https://keystone.acme.com", Place.UNKNOWN, None),
+    ("https://keystone.acme.cloud", Place.UNKNOWN, None),
+    ("https://storage.startup.io", Place.UNKNOWN, None),
+    ("https://storage.startup.ai", Place.UNKNOWN, None),
+    ("https://minio.company.me", Place.UNKNOWN, None),
+    ("https://ceph.lab.internal", Place.UNKNOWN, None),
+    ("https://se.example.com", Place.UNKNOWN, None),  # a country label that is not the last one says nothing
+])
+def test_catalogue_and_domains(value, place, country):
+    v = classify_endpoint(value)
+    assert (v.place, v.country) == (place, country), v.reason
+
+
+@pytest.mark.parametrize("value", ["192.168.1.10", "127.0.0.1", "169.254.169.254", "[fd12:3456::1]:9000", "8.8.8.8",
+                                   "https://203.0.113.7:5000/v3", "[2001:db8::1]"])
+def test_ip_literals_are_never_placed_abroad_or_at_home(value):
+    v = classify_endpoint(value)
+    assert v.place is Place.UNKNOWN and v.country is None, v.reason
+
+
+def test_private_and_public_addresses_say_why():
+    assert "private address" in classify_endpoint("10.200.1.1").reason
+    assert "public IP address" in classify_endpoint("198.51.100.1").reason
+
+
+def test_domain_reason_names_the_tld_and_country():
+    reason = classify_endpoint("https://keystone.cloud.example.se:5000/v3").reason
+    assert ".se" in reason and "Sweden" in reason
+
+
+def test_tld_table_is_consistent():
+    from sovstack.rules import knowledge
+
+    table = knowledge.tlds()
+    cc, generic, russian = table["country_code"], set(table["generic_country_code"]), table["russian"]
+    assert len(cc) > 200
+    assert {"se", "de", "nl", "fr", "ch", "kz", "uz", "ua", "us", "uk", "fi", "no", "eu"} <= set(cc)
+    assert not ({"ru", "su", "xn--p1ai"} & set(cc)), "Russian TLDs are never abroad"
+    assert not (generic & set(cc)), "a generic ccTLD concludes no country"
+    assert {"ru", "su", "xn--p1ai"} <= set(russian)
+    for group in ("country_code", "geographic"):
+        for tld, entry in table[group].items():
+            assert isinstance(tld, str) and tld == tld.lower() and isinstance(entry[0], str) and len(entry[0]) == 2, tld
+            assert entry[0] != "RU", tld
+
+
+def test_catalogue_entries_cite_a_source():
+    from sovstack.rules import knowledge
+
+    foreign = knowledge.locations()["foreign"]
+    for oid in ("safespring", "rumble-cloud", "infomaniak", "cleura", "binero", "elastx", "open-telekom-cloud", "fuga",
+                "leafcloud", "vexxhost", "catalyst-cloud", "dreamhost", "rackspace", "idrive-e2", "storj"):
+        assert str(foreign[oid].get("source", "")).startswith("https://"), oid

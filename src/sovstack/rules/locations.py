@@ -149,10 +149,15 @@ def address_verdict(host: str) -> Verdict | None:
         ip = ipaddress.ip_address(host)
     except ValueError:
         return None
-    if ip.is_private or ip.is_loopback or ip.is_link_local:
+    if any(ip in net for net in _private_networks() if net.version == ip.version):
         return Verdict(Place.UNKNOWN, f"{host} is a private address (own network, not a service abroad), but no "
                                       "site in sites.yaml lists its network, so its site is not verified")
     return Verdict(Place.UNKNOWN, f"{host} is a public IP address: its country is not determined offline")
+
+
+@lru_cache(maxsize=1)
+def _private_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(n) for n in _loc().get("private_networks") or [])
 
 
 def _tld(host: str) -> str:
