@@ -39,7 +39,7 @@ class Place_:
 
     fact: DataLocation
     verdict: Verdict
-    family: str  # upload | openstack
+    family: str  # upload | openstack | store (an object store configured in Helm values, manifests...)
 
 
 @lru_cache(maxsize=1)
@@ -187,6 +187,8 @@ def places(doc) -> list[Place_]:
     out += _commands(doc, sc)
     out += _openstack_env(doc)
     out += backups.places(doc, sc)
+    out += _object_stores(doc)
+    out = _one_per_line(out)
     if sc is not None:
         sc.memo[key] = out
     return out
@@ -268,6 +270,27 @@ def _s3_cli(doc, line: int, m: re.Match[str]) -> Place_:
             Place.UNKNOWN, "aws s3 upload through a named profile: its endpoint is in the profile, not in the tree"))
     return _fact(doc, line, "upload", "aws-s3-cli", Verdict(
         Place.ABROAD, "aws s3 upload without --endpoint-url goes to Amazon S3, abroad", "US", "aws"))
+
+
+def _one_per_line(places: list[Place_]) -> list[Place_]:
+    """One data location per line and verdict: a value read by two recognisers (a backup repository that is also an
+    object-store endpoint variable) is one place, the first recogniser's."""
+    out, seen = [], set()
+    for p in places:
+        key = (p.fact.line, p.verdict.place, p.family == "openstack")
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+# ---- object storage in structured configuration (Helm values, manifests, Velero/Thanos/Loki) -----------------
+
+def _object_stores(doc) -> list[Place_]:
+    from sovstack.rules import objstore
+
+    return [_fact(doc, s.line or 1, "bucket", "object-store-config", s.verdict, endpoint=s.endpoint, region=s.region,
+                  family="store") for s in objstore.stores(doc)]
 
 
 # ---- OpenStack client environment --------------------------------------------------------------------------
