@@ -2,15 +2,23 @@
 
 import ast
 import re
+from dataclasses import replace
 
+from sovstack import resolve
 from sovstack.checks.base import Hit, InputProblem, NativeCheck
 from sovstack.checks.walk import all_dicts
-from sovstack.rules.locations import Place, classify_attribute, classify_region, is_foreign_operator, operator, \
-    operator_for
+from sovstack.rules.locations import Place, attribute_roles, classify_attribute, classify_region, combine, \
+    is_foreign_operator, operator, operator_for
 from sovstack.rules import pulumistatic
 from sovstack.rules.placement import pulumi_package, snake
 
 REGION_LIKE = re.compile(r"^[a-z]{2,}[a-z0-9-]{1,30}$")
+
+
+def _role_name(name):
+    """The location attribute a config key or property name stands for (awsRegion -> aws_region), or None."""
+    name = snake(name.replace("-", "_")) if name else ""
+    return name if name in attribute_roles() else None
 
 
 def _package_of_module(module):
@@ -71,14 +79,78 @@ class PulumiForeignCloud(NativeCheck):
                 verdict = classify_region(value)
                 if verdict.place is Place.ABROAD:
                     yield Hit(f"foreign region {value!r}: {verdict.reason}", line=line)
+        yield from self._config_reads(doc)
+
+    def _config_reads(self, doc):
+        """`cfg.require("region")` and the like: judged by the values the stacks give (Pulumi.<stack>.yaml)."""
+        sc = resolve.current()
+        if sc is None:
+            return
+        for ref in pulumistatic.config_refs(doc.text):
+            name = _role_name(ref.key.rsplit(":", 1)[-1]) or _role_name(ref.hint or "")
+            if name is None:
+                continue
+            ns = ref.key.split(":", 1)[0] if ":" in ref.key else ref.namespace
+            oid = operator_for("pulumi", ns) if ns else None
+            verdicts = []
+            for value, origin in pulumistatic.ref_values(sc, doc.path.parent, ref):
+                v = classify_attribute(name, value, oid)
+                if v is not None:
+                    verdicts.append(replace(v, chain=(origin,), value=value))
+            verdict = combine(verdicts)
+            if verdict is not None and verdict.place is Place.ABROAD:
+                yield Hit(f"config {ref.key!r} read here is {verdict.value!r} in the stack configuration, abroad: "
+                          f"{verdict.reason}", line=ref.line, chain=list(verdict.chain))
 
     def _properties(self, doc, rtype, props, oid):
         """Region, zone and endpoint properties of a Pulumi YAML resource of a domestic or self-hosted package."""
         for name, value in props.items():
             if isinstance(value, str):
                 verdict = classify_attribute(snake(str(name)), value, oid)
+                if (verdict is None or verdict.place is Place.UNRESOLVED) and "${" in value:
+                    verdict = self._yaml_resolved(doc, snake(str(name)), value, oid) or verdict
                 if verdict and verdict.place is Place.ABROAD:
-                    yield Hit(f"{rtype} {name}={value} is abroad: {verdict.reason}", line=doc.key_line(props, name))
+                    yield Hit(f"{rtype} {name}={value} is abroad: {verdict.reason}", line=doc.key_line(props, name),
+                              chain=list(verdict.chain) or None)
+
+    def _yaml_resolved(self, doc, name, value, oid):
+        """A Pulumi YAML property written with `${config-key}`, `${variable}`, `${pulumi.stack}`: each value the
+        stacks, the project defaults and literal variables give it."""
+        sc = resolve.current()
+        if sc is None:
+            return None
+        variables = {}
+        for data in doc.data or []:
+            if isinstance(data, dict) and isinstance(data.get("variables"), dict):
+                for k, v in data["variables"].items():
+                    if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+                        variables[str(k)] = [(str(v), resolve.origin(doc.path, doc.key_line(data["variables"], k),
+                                                                     f"variable {k} in {doc.path.name}", sc))]
+        found = pulumistatic.project_of(sc, doc.path.parent)
+        project = found[1] if found else None
+        stacks = pulumistatic.stack_values(sc, doc.path.parent)
+        cands = [("", ())]
+        for part in re.split(r"(\$\{[^}]+\})", value):
+            if not part.startswith("${"):
+                cands = [(c + part, ch) for c, ch in cands]
+                continue
+            ref = part[2:-1].strip()
+            if ref == "pulumi.stack":
+                options = pulumistatic.stack_names(sc, doc.path.parent)
+            elif ref == "pulumi.project":
+                options = [(project, ())] if project else []
+            else:
+                options = variables.get(ref) or stacks.get(ref if ":" in ref else f"{project}:{ref}") or []
+            if not options:
+                return None
+            cands = [(c + v, (*ch, *((o,) if not isinstance(o, tuple) else o))) for c, ch in cands
+                     for v, o in options][:8]
+        verdicts = []
+        for text, chain in cands:
+            v = classify_attribute(name, text, oid)
+            if v is not None:
+                verdicts.append(replace(v, reason=f"{v.reason} ({value} = {text!r})", chain=tuple(chain), value=text))
+        return combine(verdicts)
 
     def _config(self, doc):
         for d in all_dicts(doc):
