@@ -24,17 +24,28 @@ def snake(name: str) -> str:
     return SNAKE_RE.sub("_", name).lower()
 
 
+class ServiceEndpoint(str):
+    """The name of a per-service endpoint (`endpoints { s3 = "..." }`): an endpoint whatever the service is called."""
+
+
+ENDPOINT_MAPS = ("endpoints", "endpoint_overrides")
+
+
 def location_evidence(conf: dict[str, Any], oid: str | None, roles: tuple[str, ...] = ("region", "zone", "endpoint"),
                       depth: int = 0) -> Iterator[tuple[str, str, Verdict]]:
-    """(attribute, value, verdict) for every location-bearing attribute of a block (one nesting level)."""
+    """(attribute, value, verdict) for every location-bearing attribute of a block (one nesting level). The values
+    of an `endpoints`/`endpoint_overrides` map are endpoints by position (s3 = "...", ec2 = "...")."""
     table = attribute_roles()
     for key, raw in conf.items():
         if key.startswith("__"):
             continue
         value = scalar(raw)
         name = snake(key)
-        if isinstance(value, dict) and depth == 0 and name in ("endpoints", "endpoint_overrides", "backend"):
-            yield from location_evidence(value, oid, roles, depth + 1)
+        if isinstance(value, dict) and depth == 0 and name in (*ENDPOINT_MAPS, "backend"):
+            if name in ENDPOINT_MAPS and "endpoint" in roles:
+                yield from _service_endpoints(value, oid)
+            else:
+                yield from location_evidence(value, oid, roles, depth + 1)
             continue
         if isinstance(value, list) and all(isinstance(v, str) for v in value) and table.get(name) in ("zone", "region"):
             for v in value:
@@ -47,6 +58,16 @@ def location_evidence(conf: dict[str, Any], oid: str | None, roles: tuple[str, .
         verdict = classify_attribute(name, value, oid)
         if verdict:
             yield key, value, verdict
+
+
+def _service_endpoints(block: dict[str, Any], oid: str | None) -> Iterator[tuple[str, str, Verdict]]:
+    for key, raw in block.items():
+        value = scalar(raw)
+        if key.startswith("__") or not isinstance(value, str) or not value.strip():
+            continue
+        verdict = classify_attribute("endpoint", value, oid)
+        if verdict:
+            yield ServiceEndpoint(key), value, verdict
 
 
 @lru_cache(maxsize=4)
@@ -90,8 +111,8 @@ def provider_verdict(tool: str, name: str, conf: dict[str, Any]) -> tuple[Verdic
 
 def domestic_endpoint(evidence: list[tuple[str, str, Verdict]]) -> tuple[Verdict, str] | None:
     """A foreign SDK aimed only at domestic endpoints (S3-compatible storage in Russia) is domestic."""
-    endpoints = [(k, v) for k, _, v in evidence if attribute_roles().get(snake(k)) == "endpoint"
-                 or snake(k).endswith(("_url", "endpoint"))]
+    endpoints = [(k, v) for k, _, v in evidence if isinstance(k, ServiceEndpoint)
+                 or attribute_roles().get(snake(k)) == "endpoint" or snake(k).endswith(("_url", "endpoint"))]
     if endpoints and all(v.place is Place.DOMESTIC for _, v in endpoints):
         return endpoints[0][1], endpoints[0][0]
     return None
@@ -110,12 +131,72 @@ def resource_verdict(rtype: str, conf: dict[str, Any]) -> tuple[Verdict | None, 
     oid = resource_prefix_operator("terraform", rtype)
     evidence = list(location_evidence(conf, oid, roles=("region", "zone")))
     if oid and is_foreign_operator(oid):
+        served = served_domestically(rtype, conf)
+        if served is not None:
+            return served, "provider"
         attr = next((k for k, _, v in evidence), None)
         return operator_verdict(oid), attr
     if evidence:
         verdict = combine([v for _, _, v in evidence])
         return verdict, next(k for k, _, v in evidence if v is verdict)
     return None, None
+
+
+# The API an AWS-compatible resource type is served by, where the type's second word is not the endpoint's key
+# (registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/custom-service-endpoints).
+SERVICE_OF = {"instance": "ec2", "vpc": "ec2", "subnet": "ec2", "security": "ec2", "ebs": "ec2", "volume": "ec2",
+              "eip": "ec2", "network": "ec2", "route": "ec2", "internet": "ec2", "nat": "ec2", "key": "ec2",
+              "ami": "ec2", "launch": "ec2", "placement": "ec2", "db": "rds", "kinesis": "kinesis",
+              "dynamodb": "dynamodb", "sqs": "sqs", "sns": "sns", "iam": "iam", "s3": "s3", "s3control": "s3control",
+              "lb": "elbv2", "alb": "elbv2", "elb": "elb", "route53": "route53"}
+
+
+def served_domestically(rtype: str, conf: dict[str, Any]) -> Verdict | None:
+    """A foreign cloud's resource type served by a provider configuration whose endpoint for that service is in
+    Russia (the aws provider with `endpoints { s3 = "https://s3.k2.cloud" }`): domestic, with the provider's
+    verdict. Only the provider configurations of the resource's own module folder are read."""
+    from sovstack import resolve
+
+    sc = resolve.current()
+    words = rtype.split("_")
+    if sc is None or len(words) < 2:
+        return None
+    service = SERVICE_OF.get(words[1], words[1])
+    ref = scalar(conf.get("provider"))
+    ref = str(ref).strip("${} ") if isinstance(ref, str) else words[0]
+    name, _, alias = ref.partition(".")
+    block = _provider_block(sc, name, alias or None)
+    if block is None:
+        return None
+    endpoints = {str(k).lower(): (k, v, verdict) for k, v, verdict in location_evidence(block, operator_for("terraform",
+                 name)) if isinstance(k, ServiceEndpoint)}
+    hit = endpoints.get(service)
+    if hit is None or hit[2].place is not Place.DOMESTIC:
+        return None
+    return hit[2]
+
+
+def _provider_block(sc, name: str, alias: str | None) -> dict[str, Any] | None:
+    from sovstack.resolve import hcl as rhcl
+
+    key = ("provider-blocks", str(sc.doc.path.parent))
+    if key not in sc.shared:
+        found: dict[tuple[str, str | None], dict[str, Any]] = {}
+        for path in sc.listdir(sc.doc.path.parent):
+            if path.suffix != ".tf":
+                continue
+            data = rhcl._read_tf(sc, path)
+            for block in (data or {}).get("provider") or []:
+                for pname, body in (block or {}).items():
+                    if isinstance(body, dict):
+                        a = scalar(body.get("alias"))
+                        found.setdefault((pname, a if isinstance(a, str) else None), body)
+        sc.shared[key] = found
+    else:
+        for path in sc.listdir(sc.doc.path.parent):
+            if path.suffix == ".tf":
+                sc.depend(path)
+    return sc.shared[key].get((name, alias))
 
 
 STATEFUL_WORDS = ("instance", "server", "volume", "disk", "bucket", "database", "db", "cluster", "storage",
