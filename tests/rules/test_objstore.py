@@ -99,3 +99,14 @@ def test_unknown_literal_store_endpoint_is_unverified(tmp_path, catalogue):
     got = _failed(tmp_path, {"values.yaml": "backup:\n  s3:\n    endpoint: https://s3.acme-storage.com\n    bucket: b\n"},
                   catalogue)
     assert [(g[0], g[2]) for g in got] == [("SOV-LOC-004", 3)]
+
+
+def test_env_files_compose_and_configmaps_name_store_endpoints(tmp_path, catalogue):
+    files = {"a.env": "RESTIC_REPOSITORY=s3:https://s3.hoster.de/b\nRESTIC_REPOSITORY_2=/srv\nS3_ENDPOINT=http://minio:9000\n",
+             "docker-compose.yml": "services:\n  app:\n    image: a\n    environment:\n"
+                                   "      - S3_ENDPOINT_URL=https://objects.example.fi\n"
+                                   "      - S3_BUCKET=citizens.example.de\n",
+             "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n"
+                        "  AWS_ENDPOINT_URL: https://storage.yandexcloud.net\n  MINIO_URL: https://s3.us-west-004.backblazeb2.com\n"}
+    got = [(p, f, line) for p, f, line, _ in _failed(tmp_path, files, catalogue, ("SOV-RES-009",))]
+    assert got == [("SOV-RES-009", "a.env", 1), ("SOV-RES-009", "cm.yaml", 7), ("SOV-RES-009", "docker-compose.yml", 5)]

@@ -196,16 +196,20 @@ class _Walker:
             self.add(d, rkey, path, _judge_aws_region(region, "S3 bucket"), region=region)
 
     def env(self, d: dict[str, Any], path: list[str]) -> bool:
+        """Container `env: [{name, value}]` entries, and KEY: value maps (ConfigMap data, compose environment)."""
         name, value = d.get("name"), d.get("value")
-        if not (isinstance(name, str) and isinstance(value, str) and ENV_ENDPOINT_RE.match(name)):
-            return False
-        url = value.strip()
-        if name == "RESTIC_REPOSITORY":
-            if not url.startswith("s3:"):
-                return True
-            url = url[3:]
-        self.add(d, "value", path + [name], _judge_endpoint(url), endpoint=url)
-        return True
+        if isinstance(name, str) and isinstance(value, str) and ENV_ENDPOINT_RE.match(name):
+            self.env_value(d, "value", path + [name], name, value)
+            return True
+        for key, val in d.items():
+            if isinstance(key, str) and isinstance(val, str) and ENV_ENDPOINT_RE.match(key):
+                self.env_value(d, key, path + [key], key, val)
+        return False
+
+    def env_value(self, d: dict[str, Any], key: str, path: list[str], name: str, value: str) -> None:
+        url = env_endpoint(name, value)
+        if url:
+            self.add(d, key, path, _judge_endpoint(url), endpoint=url)
 
     def typed(self, d: dict[str, Any], path: list[str]) -> bool:
         """Thanos/Cortex objstore: `type: S3|GCS|AZURE|...` with `config:`."""
@@ -254,6 +258,40 @@ class _Walker:
             self.add(config, "region", path + ["config"], _judge_aws_region(region, f"Velero {provider} location"),
                      region=region)
         return True
+
+
+def env_endpoint(name: str, value: str) -> str | None:
+    """The endpoint an environment variable names (RESTIC_REPOSITORY=s3:<url>), or None."""
+    url = value.strip().strip("\"'")
+    if name == "RESTIC_REPOSITORY":
+        return url[3:] if url.startswith("s3:") and "://" in url else None
+    return url or None
+
+
+def env_stores(doc) -> list[Store]:
+    """KEY=value lines of env files, shell exports and systemd Environment= that name an object store's endpoint;
+    reported where the variable is defined (a compose file's env_file is reported in that file)."""
+    from sovstack.resolve import env as renv
+
+    if doc.kind.value not in ("env", "shell", "compose") and doc.path.suffix not in (".service", ".env"):
+        return []
+    if not ENV_NAME_HINT.search(doc.text):
+        return []
+    out = []
+    for name, got in renv.env_of(doc).items():
+        if not ENV_ENDPOINT_RE.match(name) or not isinstance(got.value, str):
+            continue
+        first = got.chain[0] if got.chain else None
+        if first is None or first.file != doc.rel:
+            continue
+        url = env_endpoint(name, got.value)
+        verdict = _judge_endpoint(url) if url else None
+        if verdict is not None:
+            out.append(Store(first.line, name, replace(verdict, reason=f"{name}: {verdict.reason}"), url))
+    return out
+
+
+ENV_NAME_HINT = re.compile(r"ENDPOINT|RESTIC_REPOSITORY|S3_URL|S3_HOST|MINIO_URL|MINIO_HOST|OBJECT_STORAGE_URL")
 
 
 def stores(doc) -> list[Store]:

@@ -289,8 +289,13 @@ def _one_per_line(places: list[Place_]) -> list[Place_]:
 def _object_stores(doc) -> list[Place_]:
     from sovstack.rules import objstore
 
-    return [_fact(doc, s.line or 1, "bucket", "object-store-config", s.verdict, endpoint=s.endpoint, region=s.region,
-                  family="store") for s in objstore.stores(doc)]
+    found, seen = [], set()
+    for s in objstore.stores(doc) + objstore.env_stores(doc):  # a compose environment map is read by both
+        if (s.line, s.endpoint) not in seen:
+            seen.add((s.line, s.endpoint))
+            found.append(_fact(doc, s.line or 1, "bucket", "object-store-config", s.verdict, endpoint=s.endpoint,
+                               region=s.region, family="store"))
+    return found
 
 
 # ---- OpenStack client environment --------------------------------------------------------------------------
