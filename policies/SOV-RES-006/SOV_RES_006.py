@@ -13,6 +13,12 @@ from sovstack.rules import pulumistatic
 from sovstack.rules.placement import pulumi_package, snake
 
 REGION_LIKE = re.compile(r"^[a-z]{2,}[a-z0-9-]{1,30}$")
+# names too generic to say a literal is where the program's resources are (a docs link, a health-check URL)
+GENERIC_ENDPOINT_NAMES = {"url", "host", "hostname", "server", "address", "base_url", "endpoints"}
+# a property or named argument set to a URL or host literal (TS/JS `authUrl: "..."`, Go `AuthUrl: pulumi.String("...")`,
+# C# `AuthUrl = "..."`, Java `.authUrl("...")`)
+ENDPOINT_PROP_RE = re.compile(r"""\b(?P<name>[A-Za-z_]\w*)["']?\s*(?::|=|\()\s*(?:pulumi\.String\(\s*)?["'`]"""
+                              r"""(?P<value>(?:https?://)?[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}(?::\d+)?(?:/[^"'`\s]*)?)["'`]""")
 
 
 def _role_name(name):
@@ -79,7 +85,19 @@ class PulumiForeignCloud(NativeCheck):
                 verdict = classify_region(value)
                 if verdict.place is Place.ABROAD:
                     yield Hit(f"foreign region {value!r}: {verdict.reason}", line=line)
+        yield from self._endpoint_literals(doc)
         yield from self._config_reads(doc)
+
+    def _endpoint_literals(self, doc):
+        """`authUrl: "https://keystone.example.se/v3"`, `Endpoint = "..."`: endpoint properties written as literals."""
+        for n, line in enumerate(doc.text.splitlines(), 1):
+            for m in ENDPOINT_PROP_RE.finditer(line):
+                name = _role_name(m.group("name"))
+                if name is None or attribute_roles().get(name) != "endpoint" or name in GENERIC_ENDPOINT_NAMES:
+                    continue
+                verdict = classify_attribute(name, m.group("value"), None)
+                if verdict is not None and verdict.place is Place.ABROAD:
+                    yield Hit(f"{m.group('name')} {m.group('value')!r} is abroad: {verdict.reason}", line=n)
 
     def _config_reads(self, doc):
         """`cfg.require("region")` and the like: judged by the values the stacks give (Pulumi.<stack>.yaml)."""
