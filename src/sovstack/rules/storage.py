@@ -301,7 +301,7 @@ def _object_stores(doc) -> list[Place_]:
 # ---- OpenStack client environment --------------------------------------------------------------------------
 
 def _openstack_env(doc) -> list[Place_]:
-    if "OS_AUTH_URL" not in doc.text and "auth_url" not in doc.text:
+    if "OS_AUTH_URL" not in doc.text and "auth_url" not in doc.text and "profile" not in doc.text:
         return []
     if doc.kind.value in ("env", "shell", "config", "template", "compose"):
         env = resolve.env_of(doc) if doc.kind.value in ("env", "shell", "compose") else \
@@ -314,6 +314,9 @@ def _openstack_env(doc) -> list[Place_]:
             auth = cloud.get("auth") if isinstance(cloud, dict) else None
             url = auth.get("auth_url") if isinstance(auth, dict) else None
             region = cloud.get("region_name") if isinstance(cloud, dict) else None
+            if not isinstance(url, str) and isinstance(cloud, dict) and isinstance(cloud.get("profile"), str):
+                out += _os_profile(doc, name, cloud)
+                continue
             line = doc.key_line(auth, "auth_url") if isinstance(auth, dict) else None
             r_line = doc.key_line(cloud, "region_name") if isinstance(cloud, dict) else None
             out += _os_verdict(doc, resolve.Resolved(url, (Origin(doc.rel, line, f"clouds.{name}.auth.auth_url"),))
@@ -321,6 +324,23 @@ def _openstack_env(doc) -> list[Place_]:
                                resolve.Resolved(region, (Origin(doc.rel, r_line, f"clouds.{name}.region_name"),))
                                if isinstance(region, str) else None)
     return out
+
+
+def _os_profile(doc, name: str, cloud: dict[str, Any]) -> list[Place_]:
+    """A clouds.yaml entry that names an openstacksdk vendor profile instead of an auth_url."""
+    from sovstack.rules.locations import operator
+
+    profile = cloud["profile"].strip()
+    oid = (knowledge.locations().get("openstack_profiles") or {}).get(profile.lower())
+    line = doc.key_line(cloud, "profile")
+    chain = [Origin(doc.rel, line, f"clouds.{name}.profile")]
+    if oid is None:
+        v = Verdict(Place.UNKNOWN, f"OpenStack vendor profile {profile!r} is not in the location catalogue")
+    else:
+        group, op = operator(oid)
+        place = Place.ABROAD if group == "foreign" else Place.UNKNOWN
+        v = Verdict(place, f"vendor profile {profile!r} is {op['name']} ({op.get('country')})", op.get("country"), oid)
+    return [_fact(doc, line or 1, "compute", "clouds-profile", v, provider=profile, chain=chain, family="openstack")]
 
 
 def _os_verdict(doc, url: resolve.Resolved | None, region: resolve.Resolved | None) -> list[Place_]:
