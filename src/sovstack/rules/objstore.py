@@ -29,10 +29,10 @@ STORE_WORDS = {"s3", "objstore", "objectstore", "objectstorage", "objectstoragec
 TYPES_ABROAD = {"gcs": "Google Cloud Storage", "azure": "Azure Blob Storage", "cos": "Tencent Cloud COS",
                 "oss": "Alibaba Cloud OSS", "bos": "Baidu BOS"}
 CLUSTER_SUFFIXES = (".svc", ".svc.cluster.local", ".cluster.local", ".local")
-# Environment variables (Kubernetes `env: [{name, value}]`) that name an object store's endpoint: the AWS SDKs'
-# AWS_ENDPOINT_URL[_S3] (docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html), restic's
-# RESTIC_REPOSITORY=s3:<url> (restic.readthedocs.io, "Amazon S3"), and the usual *_S3_ENDPOINT / MINIO_ENDPOINT.
-ENV_ENDPOINT_RE = re.compile(r"^(AWS_ENDPOINT_URL(_S3)?|RESTIC_REPOSITORY|([A-Z0-9]+_)*(S3|MINIO|OBJECT_STORAGE)"
+# Environment variables that name an object store's endpoint: the AWS SDKs' AWS_ENDPOINT_URL[_S3]
+# (docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html) and the usual *_S3_ENDPOINT / MINIO_ENDPOINT.
+# Backup repositories (RESTIC_REPOSITORY, BORG_REPO, WALG_*) are read by sovstack.rules.backups.
+ENV_ENDPOINT_RE = re.compile(r"^(AWS_ENDPOINT_URL(_S3)?|([A-Z0-9]+_)*(S3|MINIO|OBJECT_STORAGE)"
                              r"_(ENDPOINT|ENDPOINT_URL|URL|HOST))$")
 
 
@@ -261,10 +261,8 @@ class _Walker:
 
 
 def env_endpoint(name: str, value: str) -> str | None:
-    """The endpoint an environment variable names (RESTIC_REPOSITORY=s3:<url>), or None."""
+    """The endpoint an environment variable names, or None."""
     url = value.strip().strip("\"'")
-    if name == "RESTIC_REPOSITORY":
-        return url[3:] if url.startswith("s3:") and "://" in url else None
     return url or None
 
 
@@ -291,7 +289,7 @@ def env_stores(doc) -> list[Store]:
     return out
 
 
-ENV_NAME_HINT = re.compile(r"ENDPOINT|RESTIC_REPOSITORY|S3_URL|S3_HOST|MINIO_URL|MINIO_HOST|OBJECT_STORAGE_URL")
+ENV_NAME_HINT = re.compile(r"ENDPOINT|S3_URL|S3_HOST|MINIO_URL|MINIO_HOST|OBJECT_STORAGE_URL")
 
 
 def stores(doc) -> list[Store]:
