@@ -138,3 +138,17 @@ def test_catalogue_entries_cite_a_source():
     for oid in ("safespring", "rumble-cloud", "infomaniak", "cleura", "binero", "elastx", "open-telekom-cloud", "fuga",
                 "leafcloud", "vexxhost", "catalyst-cloud", "dreamhost", "rackspace", "idrive-e2", "storj"):
         assert str(foreign[oid].get("source", "")).startswith("https://"), oid
+
+
+@pytest.mark.parametrize("value,place", [
+    ("main.tf", Place.UNKNOWN), ("README.md", Place.UNKNOWN), ("install.sh", Place.UNKNOWN),
+    ("setup.py", Place.UNKNOWN), ("main.cf", Place.UNKNOWN),
+    ("https://storage.md", Place.ABROAD),          # a scheme makes it a host
+    ("minio.sh:9000", Place.ABROAD),               # so does a port
+    ("s3.objects.md", Place.ABROAD),               # three labels: a host name
+    ("https://cloud.api.selcloud.ru@keystone.example.de/v3", Place.ABROAD),  # user-info trick: the host is .de
+    ("https://keystone.example.de.evil.com/v3", Place.UNKNOWN),             # a .de label inside a .com host
+    ("https://cloud.api.selcloud.ru.example.com/v3", Place.UNKNOWN),        # not Selectel: a .com host
+])
+def test_file_names_and_url_tricks(value, place):
+    assert classify_endpoint(value).place is place, classify_endpoint(value).reason

@@ -139,7 +139,7 @@ def classify_endpoint(value: str) -> Verdict:
     site = site_for_host(host)
     if site:
         return _verdict(site.get("country"), f"{host} is site {site['id']} ({site.get('city')})", site["id"])
-    return address_verdict(host) or domain_verdict(host)
+    return address_verdict(host) or domain_verdict(host, value)
 
 
 def address_verdict(host: str) -> Verdict | None:
@@ -170,7 +170,14 @@ def _tld(host: str) -> str:
         return label
 
 
-def domain_verdict(host: str) -> Verdict:
+def _file_like(host: str, tld: str, value: str, table: dict[str, Any]) -> bool:
+    """`main.tf`, `README.md`: two labels under a ccTLD that is also a file extension, with no scheme or port."""
+    if tld not in (table.get("file_extensions") or []) or host.count(".") != 1 or "://" in value:
+        return False
+    return not re.search(r":\d+", value)
+
+
+def domain_verdict(host: str, value: str | None = None) -> Verdict:
     """A host the catalogue does not know, judged by its top-level domain (policies/data/tlds.yaml): another
     country's code (or a city/region TLD abroad) is taken as an operator abroad; Russia's TLDs and generic ones
     (.com, .io, .cloud ...) say nothing certain about where the host is, so they stay unverified."""
@@ -181,6 +188,8 @@ def domain_verdict(host: str) -> Verdict:
     if tld in (table.get("russian") or {}):
         return Verdict(Place.UNKNOWN, f"{host} is under .{tld} ({table['russian'][tld]}), a Russian domain, but who "
                                       "runs it and where it is hosted is not recorded")
+    if _file_like(host, tld, value or host, table):
+        return Verdict(Place.UNKNOWN, f"{host} looks like a file name, not a host in the location catalogue")
     for group, what in (("country_code", "the country-code domain of"), ("geographic", "the city/region domain of")):
         entry = (table.get(group) or {}).get(tld)
         if entry:
