@@ -110,3 +110,11 @@ def test_env_files_compose_and_configmaps_name_store_endpoints(tmp_path, catalog
                         "  AWS_ENDPOINT_URL: https://storage.yandexcloud.net\n  MINIO_URL: https://s3.us-west-004.backblazeb2.com\n"}
     got = [(p, f, line) for p, f, line, _ in _failed(tmp_path, files, catalogue, ("SOV-RES-009",))]
     assert got == [("SOV-RES-009", "a.env", 1), ("SOV-RES-009", "cm.yaml", 7), ("SOV-RES-009", "docker-compose.yml", 5)]
+
+
+def test_objstore_config_embedded_as_a_yaml_string(tmp_path, catalogue):
+    secret = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: thanos-objstore\nstringData:\n  objstore.yml: |\n"
+              "    type: S3\n    config:\n      bucket: metrics\n      endpoint: s3.fr-par.scw.cloud\n")
+    values = "objstoreConfig: |-\n  type: s3\n  config:\n    bucket: m\n    endpoint: storage.yandexcloud.net\n"
+    got = _failed(tmp_path, {"secret.yaml": secret, "values.yaml": values}, catalogue, ("SOV-RES-009",))
+    assert [(f, line) for _, f, line, _ in got] == [("secret.yaml", 6)]

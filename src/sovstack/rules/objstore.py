@@ -28,6 +28,7 @@ STORE_WORDS = {"s3", "objstore", "objectstore", "objectstorage", "objectstoragec
 # that are services abroad whatever their config says.
 TYPES_ABROAD = {"gcs": "Google Cloud Storage", "azure": "Azure Blob Storage", "cos": "Tencent Cloud COS",
                 "oss": "Alibaba Cloud OSS", "bos": "Baidu BOS"}
+EMBEDDED_HINT = re.compile(r"^\s*(type|bucket|endpoint|s3|storage_config)\s*:", re.M | re.I)
 CLUSTER_SUFFIXES = (".svc", ".svc.cluster.local", ".cluster.local", ".local")
 # Environment variables that name an object store's endpoint: the AWS SDKs' AWS_ENDPOINT_URL[_S3]
 # (docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html) and the usual *_S3_ENDPOINT / MINIO_ENDPOINT.
@@ -125,12 +126,13 @@ class _Walker:
         self.out: list[Store] = []
         self.seen: set[tuple[int | None, str]] = set()
         self.lines_of: dict[int, dict[str, Any]] = {}  # restored block -> the parsed mapping that has the key lines
+        self.anchor: int | None = None  # the line of a string holding an embedded config (objstore.yml: |)
 
     def add(self, d: dict[str, Any], key: str | None, path: list[str], verdict: Verdict | None,
             endpoint: str | None = None, region: str | None = None) -> None:
         if verdict is None:
             return
-        line = self.doc.key_line(self.lines_of.get(id(d), d), key) if key else None
+        line = (self.doc.key_line(self.lines_of.get(id(d), d), key) if key else None) or self.anchor
         dotted = ".".join(path) or "(top level)"
         if (line, verdict.reason) in self.seen:
             return
@@ -145,9 +147,26 @@ class _Walker:
             for k, v in node.items():
                 if isinstance(v, (dict, list)):
                     self.walk(v, path + [str(k)], depth + 1)
+                elif isinstance(v, str) and "\n" in v and EMBEDDED_HINT.search(v) and self.anchor is None:
+                    self.embedded(node, str(k), v, path + [str(k)], depth)
         elif isinstance(node, list):
             for i, v in enumerate(node):
                 self.walk(v, path + [str(i)], depth + 1)
+
+    def embedded(self, d: dict[str, Any], key: str, text: str, path: list[str], depth: int) -> None:
+        """A config kept as a YAML string (a Secret's `objstore.yml: |`, Helm `objstoreConfig: |-`)."""
+        import yaml
+
+        try:
+            inner = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return
+        if isinstance(inner, dict):
+            self.anchor = self.doc.key_line(self.lines_of.get(id(d), d), key)
+            try:
+                self.walk(inner, path, depth + 1)
+            finally:
+                self.anchor = None
 
     def raw(self, d: dict[str, Any]) -> dict[str, Any]:
         """The block with template values restored: YAML reads an unquoted `{{ .Values.x }}` as a flow mapping
