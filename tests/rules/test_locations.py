@@ -152,3 +152,20 @@ def test_catalogue_entries_cite_a_source():
 ])
 def test_file_names_and_url_tricks(value, place):
     assert classify_endpoint(value).place is place, classify_endpoint(value).reason
+
+
+@pytest.mark.parametrize("value", ["https://minio.thanos:9000", "vault.service.consul", "s3.site.internal",
+                                   "pve.lab.local", "nas.home.arpa.lan"])
+def test_names_under_no_public_tld_are_internal(value):
+    v = classify_endpoint(value)
+    assert v.place is Place.UNKNOWN and "no public top-level domain" in v.reason, v.reason
+
+
+def test_every_generic_tld_is_a_string_and_none_is_a_country():
+    from sovstack.rules import knowledge
+
+    table = knowledge.tlds()
+    generic = table["generic"]
+    assert len(generic) > 1000 and all(isinstance(t, str) and t == t.lower() for t in generic)
+    assert {"com", "net", "org", "cloud", "tech", "app", "dev"} <= set(generic)
+    assert not set(generic) & set(table["country_code"])

@@ -196,7 +196,23 @@ def domain_verdict(host: str, value: str | None = None) -> Verdict:
             country, name = entry[0], entry[1]
             return Verdict(Place.ABROAD, f"{host} is not in the location catalogue and is under .{tld}, {what} {name} "
                                          f"({country}): run by an operator abroad", country)
+    if not is_public_tld(tld):
+        return Verdict(Place.UNKNOWN, f"{host} is under .{tld}, which is no public top-level domain: an internal name "
+                                      "on your own network (not a service abroad), but no site in sites.yaml lists it")
     return Verdict(Place.UNKNOWN, f"{host} is not in the location catalogue")
+
+
+@lru_cache(maxsize=1)
+def _public_tlds() -> frozenset[str]:
+    table = knowledge.tlds()
+    return frozenset([*(table.get("country_code") or {}), *(table.get("russian") or {}), *(table.get("geographic") or {}),
+                      *(table.get("generic_country_code") or []), *(table.get("generic") or [])])
+
+
+def is_public_tld(tld: str) -> bool:
+    """True for a label delegated in the root zone (policies/data/tlds.yaml); internal names (.internal, .local,
+    a Kubernetes namespace in minio.thanos) are not."""
+    return tld.lower() in _public_tlds()
 
 
 def site_for_host(host: str) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from sovstack import resolve
 from sovstack.rules.locations import Place, Verdict, _host_of, classify_endpoint, classify_region, combine, \
-    is_unresolved
+    is_public_tld, is_unresolved
 
 MAX_DEPTH = 12
 ENDPOINT_KEYS = {"endpoint", "s3url", "s3endpoint", "endpointurl", "storageendpoint", "objectstorageendpoint",
@@ -77,18 +77,20 @@ def _candidates(value: str) -> list[resolve.Resolved]:
 
 
 def in_cluster(host: str) -> bool:
-    """A service of the same cluster or host (minio.velero.svc:9000, minio:9000, localhost): the store is where the
-    workload is, which is judged where the cluster is placed, not here."""
-    return "." not in host or host.endswith(CLUSTER_SUFFIXES)
+    """A service of the same cluster or host (minio.velero.svc:9000, minio.thanos:9000, minio:9000, localhost): the
+    store is where the workload is, which is judged where the cluster is placed, not here."""
+    return "." not in host or host.endswith(CLUSTER_SUFFIXES) or not is_public_tld(host.rsplit(".", 1)[-1])
 
 
 def _judge_endpoint(value: str) -> Verdict | None:
     verdicts = []
     for c in _candidates(value):
         host = _host_of(c.value)
-        if not host or in_cluster(host):
+        if not host:
             continue
         v = classify_endpoint(c.value)
+        if v.place is Place.UNKNOWN and in_cluster(host):
+            continue  # an in-cluster service no site lists: placed with the cluster
         if c.chain:
             v = replace(v, reason=f"{v.reason} ({value} = {c.value!r})", chain=tuple(c.chain), value=c.value)
         verdicts.append(v)

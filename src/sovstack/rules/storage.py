@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+import yaml
+
 import sovstack.resolve.env  # noqa: F401  (resolve.env.parse_env_text)
 from sovstack import resolve
 from sovstack.checks.walk import value_texts
@@ -326,6 +328,33 @@ def _openstack_env(doc) -> list[Place_]:
     return out
 
 
+def _public_clouds() -> dict[str, tuple[str, Origin]]:
+    """Vendor profiles a clouds-public.yaml of the scanned tree defines: name -> (auth_url, where it is set)."""
+    sc = resolve.current()
+    if sc is None or sc.ws is None:
+        return {}
+    key = "openstack-public-clouds"
+    if key not in sc.memo:
+        out: dict[str, tuple[str, Origin]] = {}
+        for path in sc.ws.files:
+            if path.name.lower() not in ("clouds-public.yaml", "clouds-public.yml"):
+                continue
+            text = sc.read_text(path) or ""
+            try:
+                data = yaml.safe_load(text)
+            except yaml.YAMLError:
+                continue
+            clouds = data.get("public-clouds") if isinstance(data, dict) else None
+            for pname, prof in clouds.items() if isinstance(clouds, dict) else []:
+                auth = prof.get("auth") if isinstance(prof, dict) else None
+                url = auth.get("auth_url") if isinstance(auth, dict) else None
+                if isinstance(url, str) and url.strip():
+                    out.setdefault(str(pname), (url, resolve.origin(path, resolve.line_of(text, "auth_url", resolve.line_of(text, str(pname)) or 1),
+                                                                    f"profile {pname} auth_url in {path.name}", sc)))
+        sc.memo[key] = out
+    return sc.memo[key]
+
+
 def _os_profile(doc, name: str, cloud: dict[str, Any]) -> list[Place_]:
     """A clouds.yaml entry that names an openstacksdk vendor profile instead of an auth_url."""
     from sovstack.rules.locations import operator
@@ -334,6 +363,18 @@ def _os_profile(doc, name: str, cloud: dict[str, Any]) -> list[Place_]:
     oid = (knowledge.locations().get("openstack_profiles") or {}).get(profile.lower())
     line = doc.key_line(cloud, "profile")
     chain = [Origin(doc.rel, line, f"clouds.{name}.profile")]
+    own = _public_clouds().get(profile)
+    if own is not None:  # a profile the tree defines itself (clouds-public.yaml `public-clouds:`)
+        url, origin = own
+        region = cloud.get("region_name")
+        places = _os_verdict(doc, resolve.Resolved(url, (origin,)),
+                             resolve.Resolved(region, (Origin(doc.rel, doc.key_line(cloud, "region_name"),
+                                                                  f"clouds.{name}.region_name"),))
+                             if isinstance(region, str) else None)
+        for p in places:
+            p.fact.line = line or p.fact.line
+            p.fact.chain = [origin, *chain]
+        return places
     if oid is None:
         v = Verdict(Place.UNKNOWN, f"OpenStack vendor profile {profile!r} is not in the location catalogue")
     else:
