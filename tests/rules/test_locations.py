@@ -169,3 +169,13 @@ def test_every_generic_tld_is_a_string_and_none_is_a_country():
     assert len(generic) > 1000 and all(isinstance(t, str) and t == t.lower() for t in generic)
     assert {"com", "net", "org", "cloud", "tech", "app", "dev"} <= set(generic)
     assert not set(generic) & set(table["country_code"])
+
+
+def test_a_site_listed_in_sites_yaml_beats_its_foreign_domain(monkeypatch):
+    """A Russian data centre that uses a foreign name is recorded in sites.yaml, which takes precedence."""
+    from sovstack.rules import knowledge
+
+    site = {"id": "dc-spb", "city": "Saint Petersburg", "country": "RU", "endpoints": ["s3.hoster-group.de"]}
+    monkeypatch.setattr(knowledge, "sites", lambda: [site])
+    assert classify_endpoint("https://s3.hoster-group.de").place is Place.DOMESTIC
+    assert classify_endpoint("https://other.hoster-group.de").place is Place.ABROAD
