@@ -25,3 +25,14 @@ def test_aws_provider_with_a_foreign_service_endpoint_stays_abroad():
 def test_openstack_provider_under_a_foreign_cctld_is_abroad():
     verdict, attr = provider_verdict("terraform", "openstack", {"auth_url": "https://keystone.cloud.example.fi/v3"})
     assert verdict.place is Place.ABROAD and verdict.country == "FI" and attr == "auth_url"
+
+
+def test_offline_stub_provider_configures_no_location():
+    from sovstack.rules.placement import is_offline_stub
+
+    stub = {"region": "us-east-1", "skip_credentials_validation": True, "access_key": "mock_access_key",
+            "secret_key": "mock_secret_key"}
+    assert is_offline_stub(stub) and provider_verdict("terraform", "aws", stub) == (None, None)
+    assert not is_offline_stub({**stub, "skip_credentials_validation": False})
+    assert not is_offline_stub({**stub, "access_key": "${var.key}"})
+    assert not is_offline_stub({**stub, "secret_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCY"})

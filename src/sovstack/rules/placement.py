@@ -8,7 +8,8 @@ from typing import Any, Iterator
 
 from sovstack.rules import knowledge
 from sovstack.rules.locations import (Place, Verdict, attribute_roles, classify_attribute, classify_endpoint,
-                                      combine, is_foreign_operator, operator, operator_for, operator_verdict)
+                                      combine, is_foreign_operator, is_unresolved, operator, operator_for,
+                                      operator_verdict)
 
 SNAKE_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -83,6 +84,8 @@ def provider_verdict(tool: str, name: str, conf: dict[str, Any]) -> tuple[Verdic
         domestic = domestic_endpoint(evidence)
         if domestic:  # e.g. the aws provider pointed at Yandex Object Storage
             return domestic
+        if is_offline_stub(conf):
+            return None, None  # placeholder credentials, validation skipped: it reaches no cloud at all
         attr = next((k for k, _, v in evidence if v.place is Place.ABROAD), None)
         return operator_verdict(oid), attr
     platform_attrs = platforms(tool).get(name)
@@ -107,6 +110,19 @@ def provider_verdict(tool: str, name: str, conf: dict[str, Any]) -> tuple[Verdic
                            f"{operator(oid)[1]['name']} default endpoint is in {default}", default, oid), None
         return Verdict(Place.UNKNOWN, f"{operator(oid)[1]['name']}: no region or endpoint given", None, oid), None
     return None, None
+
+
+PLACEHOLDER_RE = re.compile(r"(?i)mock|fake|dummy|test|example|placeholder|changeme|not.?used|unused|^x+$|^0+$")
+
+
+def is_offline_stub(conf: dict[str, Any]) -> bool:
+    """A provider configured only so that Terraform can evaluate local data sources (aws_iam_policy_document
+    rendered for a Yandex Object Storage bucket policy): credential validation skipped and literal placeholder keys
+    (`access_key = "mock_access_key"`). With such keys it cannot create anything anywhere."""
+    if scalar(conf.get("skip_credentials_validation")) is not True:
+        return False
+    keys = [scalar(conf.get(k)) for k in ("access_key", "secret_key")]
+    return all(isinstance(k, str) and not is_unresolved(k) and PLACEHOLDER_RE.search(k) for k in keys)
 
 
 def domestic_endpoint(evidence: list[tuple[str, str, Verdict]]) -> tuple[Verdict, str] | None:
