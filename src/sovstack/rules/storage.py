@@ -349,8 +349,9 @@ def _public_clouds() -> dict[str, tuple[str, Origin]]:
                 auth = prof.get("auth") if isinstance(prof, dict) else None
                 url = auth.get("auth_url") if isinstance(auth, dict) else None
                 if isinstance(url, str) and url.strip():
-                    out.setdefault(str(pname), (url, resolve.origin(path, resolve.line_of(text, "auth_url", resolve.line_of(text, str(pname)) or 1),
-                                                                    f"profile {pname} auth_url in {path.name}", sc)))
+                    line = resolve.line_of(text, "auth_url", resolve.line_of(text, str(pname)) or 1)
+                    where = resolve.origin(path, line, f"profile {pname} auth_url in {path.name}", sc)
+                    out.setdefault(str(pname), (url, where))
         sc.memo[key] = out
     return sc.memo[key]
 
