@@ -87,7 +87,8 @@ def _topology(doc, d: dict) -> Iterator[tuple[DataLocation, Verdict]]:
         if isinstance(value, str) and value and not is_unresolved(value):
             yield _topology_place(doc, d, key, value, doc.key_line(d, key))
     # matchExpressions / matchLabelExpressions: {key: topology.kubernetes.io/zone, operator: In, values: [...]}
-    if d.get("key") in labels and isinstance(d.get("values"), list) and d.get("operator", "In") == "In":
+    if isinstance(d.get("key"), str) and d["key"] in labels and isinstance(d.get("values"), list) and \
+            d.get("operator", "In") == "In":
         for value in d["values"]:
             if isinstance(value, str) and value and not is_unresolved(value):
                 at = doc.key_line(d, "values")
