@@ -37,7 +37,8 @@ def _places(tmp_path: Path, name: str, text: str):
     ("walg.env", "WALG_S3_PREFIX=s3://b/p\n", [(1, "wal-g", Place.ABROAD)]),
     ("walg.env", "WALG_S3_PREFIX=s3://b/p\nAWS_ENDPOINT=https://storage.yandexcloud.net\n", [(1, "wal-g", Place.DOMESTIC)]),
     ("pgbackrest.conf", "[global]\nrepo1-type=azure\nrepo2-type=posix\n", [(2, "pgbackrest", Place.ABROAD)]),
-    ("borgmatic.yaml", "repositories:\n  - path: ssh://u@x.repo.borgbase.com/./repo\n", [(2, "borg", Place.UNKNOWN)]),
+    ("borgmatic.yaml", "repositories:\n  - path: ssh://u@x.repo.borgbase.com/./repo\n", [(2, "borg", Place.ABROAD)]),
+    ("borgmatic.yaml", "repositories:\n  - path: ssh://u@backup.corp.example/./repo\n", [(2, "borg", Place.UNKNOWN)]),
     ("notes.env", "# RESTIC_REPOSITORY=b2:old-bucket:/db\n", []),
 ])
 def test_backup_destinations(tmp_path, name, text, want):
