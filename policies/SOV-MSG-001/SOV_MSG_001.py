@@ -2,6 +2,8 @@
 
 from sovstack.checks.base import Hit
 from sovstack.checks.checkov_base import AnsibleTaskCheck
+from sovstack.extract import ansible
+from sovstack.facts import of_node
 from sovstack.rules import messengers
 
 
@@ -13,12 +15,8 @@ class ForeignMessengerModule(AnsibleTaskCheck):
         return True  # every task is evaluated, so a clean playbook reports this policy as passed
 
     def sov_evaluate(self, task, module):
-        mid = messengers.messenger_for_module(module)
-        if not mid:
-            return []
-        name = task.get("name") or "unnamed"
-        return [Hit(f"task {name!r} notifies through {messengers.label(mid)} with module {module}",
-                    needle=f"{module}:", start=task.get("__startline__"), end=task.get("__endline__"))]
+        return [Hit(f.message, line=f.line) for f in of_node(task, module, ansible.module_channels)
+                if f.how == ansible.MODULE]
 
 
 check = ForeignMessengerModule()

@@ -1,26 +1,17 @@
 """SOV-MSG-005: Grafana alerting contact point (or legacy notifier) of a foreign-messenger type."""
 
 from sovstack.checks.base import Hit, NativeCheck
-from sovstack.checks.walk import all_dicts
-from sovstack.rules import messengers
+from sovstack.extract import alerting
+from sovstack.facts import of
 
 
 class GrafanaForeignContactPoint(NativeCheck):
     id = "SOV-MSG-005"
-    kinds = ("grafana", "yaml", "json", "template")
+    kinds = alerting.GRAFANA_KINDS
 
     def scan(self, doc):
-        types = messengers.index("grafana_types")
-        for d in all_dicts(doc):
-            kind = d.get("type")
-            if not isinstance(kind, str) or kind.lower() not in types:
-                continue
-            if doc.kind.value != "grafana" and not ({"settings", "uid", "orgId", "org_id"} & set(d)):
-                continue  # a bare `type: slack` elsewhere is not a contact point
-            mid = types[kind.lower()]
-            yield Hit(f"contact point {d.get('name') or d.get('uid') or '?'!r} is of type {kind}: "
-                      f"{messengers.label(mid)}", line=doc.key_line(d, "type"),
-                      resource=f"contact-point.{d.get('uid') or d.get('name') or '?'}")
+        for fact in of(doc, hows={alerting.CONTACT_POINT}):
+            yield Hit(fact.message, line=fact.line, resource=fact.resource)
 
 
 check = GrafanaForeignContactPoint()

@@ -12,6 +12,7 @@ from sovstack.checks.homes import Derived, derive, exec_check
 from sovstack import resolve
 from sovstack.collect import embedded
 from sovstack.collect.document import Document
+from sovstack import facts
 from sovstack.facts import Workspace
 from sovstack.models import ChainLink, Finding, Kind, PulumiRef, Status
 from sovstack.redact import redact
@@ -90,6 +91,10 @@ class Engine:
         return out
 
     def _evaluate(self, doc: Document) -> list[Finding]:
+        with facts.reading(doc):  # the checks of one node at a time read its facts from this document's
+            return self._evaluate_checks(doc)
+
+    def _evaluate_checks(self, doc: Document) -> list[Finding]:
         findings: list[Finding] = []
         for check, resource, hits in self._run_all(doc):
             meta = self.catalogue.get(check.id)
