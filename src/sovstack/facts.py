@@ -116,10 +116,10 @@ NodeExtractor = Callable[[Any, str, "Locate"], Iterable[Fact]]
 Locate = Callable[..., "int | None"]
 EXTRACTORS: list[tuple[tuple[str, ...], Extractor]] = []
 HOWS: dict[Extractor, frozenset[str]] = {}  # the hows an extractor declared it yields
-# a per-node extractor -> the document extractor that runs it, and the function giving a document's nodes
-NODES: dict[NodeExtractor, tuple[Extractor, Callable[[Document], Iterable[tuple[Any, str]]]]] = {}
+NODES: dict[NodeExtractor, Extractor] = {}  # a per-node extractor -> the document extractor that runs it
 
 _DOC: ContextVar[Document | None] = ContextVar("sovstack_facts_document", default=None)
+_resolve: Any = None  # sovstack.resolve, imported on first use (it imports this module)
 
 
 def extractor(*kinds: str, hows: Iterable[str] = ()) -> Callable[[Extractor], Extractor]:
@@ -142,15 +142,21 @@ def node_extractor(*kinds: str, nodes: Callable[[Document], Iterable[tuple[Any, 
     over every node; `of_node` reads one node's facts from there, or computes them alone (checkov)."""
 
     def register(fn: NodeExtractor) -> NodeExtractor:
-        def per_document(doc: Document, ws: Workspace) -> Iterator[Fact]:
-            locate = locator(doc)
+        def per_document(doc: Document, ws: Workspace) -> list[Fact]:
+            locate, out, index = locator(doc), [], {}
             for node, entity in nodes(doc):
-                for fact in fn(node, entity, locate):
+                found = list(fn(node, entity, locate))
+                for fact in found:
                     fact.node = node
-                    yield fact
+                index[id(node)] = (node, found)
+                out += found
+            memo = _memo(doc)
+            if memo is not None:  # every node visited, with its facts (none for most), for `of_node`
+                memo[0][("nodes", fn)] = index
+            return out
 
         per_document.__name__ = per_document.__qualname__ = fn.__name__
-        NODES[fn] = (per_document, nodes)
+        NODES[fn] = per_document
         extractor(*kinds, hows=hows)(per_document)
         return fn
 
@@ -188,9 +194,11 @@ def reading(doc: Document) -> Iterator[None]:
 
 def _memo(doc: Document) -> tuple[dict, Workspace | None] | None:
     """The document's facts cache in the open resolution scope (one per document evaluation), or None."""
-    from sovstack import resolve
+    global _resolve
+    if _resolve is None:
+        from sovstack import resolve as _resolve  # resolve imports this module: bound on first use
 
-    sc = resolve.current()
+    sc = _resolve.current()
     if sc is None:
         return None
     key = ("facts", id(doc))
@@ -206,17 +214,27 @@ def of(doc: Document, ws: Workspace | None = None, hows: Iterable[str] | None = 
     wanted = frozenset(hows) if hows is not None else None
     memo = _memo(doc)
     cache, scope_ws = memo if memo is not None else ({}, None)
-    ws = ws or scope_ws or Workspace([doc])
+    ws = ws or scope_ws
     out: list[Fact] = []
-    for kinds, fn in EXTRACTORS:
-        if not ("any" in kinds or doc.kind.value in kinds):
-            continue
-        if wanted is not None and not (HOWS.get(fn, frozenset()) & wanted):
-            continue
+    for fn in _plan(doc.kind.value, wanted):
         if fn not in cache:
+            ws = ws or Workspace([doc])
             cache[fn] = list(fn(doc, ws))
         out += cache[fn] if wanted is None else [f for f in cache[fn] if f.how in wanted]
     return out
+
+
+_PLANS: dict[tuple, list[Extractor]] = {}
+
+
+def _plan(kind: str, wanted: frozenset[str] | None) -> list[Extractor]:
+    """The extractors `of` runs for a document kind and a set of hows (kept until more extractors register)."""
+    key = (kind, wanted, len(EXTRACTORS))
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = [fn for kinds, fn in EXTRACTORS if ("any" in kinds or kind in kinds) and (
+            wanted is None or HOWS.get(fn, frozenset()) & wanted)]
+    return plan
 
 
 def of_node(node: Any, entity: str, fn: NodeExtractor) -> list[Fact]:
@@ -224,19 +242,13 @@ def of_node(node: Any, entity: str, fn: NodeExtractor) -> list[Fact]:
     (once per document), or computed for this node alone when there is none (checkov, a unit test)."""
     doc = _DOC.get()
     memo = _memo(doc) if doc is not None else None
-    registered = NODES.get(fn)
-    if memo is None or registered is None:
+    per_document = NODES.get(fn)
+    if memo is None or per_document is None:
         return list(fn(node, entity, locator(doc)))
-    (per_document, nodes), (cache, ws) = registered, memo
-    index_key = ("nodes", fn)
-    if index_key not in cache:
-        if per_document not in cache:
-            cache[per_document] = list(per_document(doc, ws or Workspace([doc])))
-        index: dict[int, tuple[Any, list[Fact]]] = {id(n): (n, []) for n, _ in nodes(doc)}
-        for fact in cache[per_document]:
-            index[id(fact.node)][1].append(fact)
-        cache[index_key] = index
-    found = cache[index_key].get(id(node))
+    cache, ws = memo
+    if per_document not in cache:
+        cache[per_document] = per_document(doc, ws or Workspace([doc]))  # also indexes the nodes it visited
+    found = cache[("nodes", fn)].get(id(node))
     if found is not None and found[0] is node:
         return found[1]
     return list(fn(node, entity, locator(doc)))  # a node the document's extraction did not visit
