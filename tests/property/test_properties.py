@@ -200,11 +200,16 @@ EXTS = [".yml", ".tf", ".json", ".env", ".conf", "", ".YAML"]
 
 @st.composite
 def varied_tree(draw):
-    """A top-level file and files one to three folders down, with at least three extensions."""
+    """A top-level file and files one to three folders down, with at least three extensions, a file without an
+    extension and a one-letter name (a tree of only long dotted names is not varied: `??[!.]*.*` takes it in
+    whole and still leaves Makefile, .env and x.conf out)."""
     paths = [draw(names) + EXTS[0]]
     for i in range(draw(st.integers(3, 6))):
         folders = draw(st.lists(names, min_size=i % 3 + 1, max_size=i % 3 + 1))
         paths.append("/".join([*folders, draw(names) + EXTS[(i + 1) % len(EXTS)]]))
+    paths.append("/".join([*draw(st.lists(names, max_size=2)), draw(names)]))  # no extension
+    paths.append("/".join([*draw(st.lists(names, max_size=2)), draw(st.sampled_from("abcxyzAZ019_")) +
+                           draw(st.sampled_from(EXTS))]))  # one-letter name
     return paths
 
 
