@@ -179,3 +179,23 @@ def test_a_site_listed_in_sites_yaml_beats_its_foreign_domain(monkeypatch):
     monkeypatch.setattr(knowledge, "sites", lambda: [site])
     assert classify_endpoint("https://s3.hoster-group.de").place is Place.DOMESTIC
     assert classify_endpoint("https://other.hoster-group.de").place is Place.ABROAD
+
+
+@pytest.mark.parametrize(("value", "place"), [
+    ("s3://${KEY}:${SECRET}@storage.${region}.cloud.ovh.net/loki", Place.ABROAD),   # a foreign cloud's domain
+    ("https://s3.${var.region}.amazonaws.com", Place.ABROAD),
+    ("https://${bucket}.backup.example.de", Place.ABROAD),                         # another country's code
+    ("https://${region}.cloud.api.selcloud.ru/v3", Place.UNRESOLVED),              # a Russian operator: pools abroad
+    ("https://storage.${zone}.example.com", Place.UNRESOLVED),                     # a generic domain says nothing
+    ("https://${host}.ru", Place.UNRESOLVED),
+    ("{{ s3_endpoint }}", Place.UNRESOLVED),
+])
+def test_a_variable_label_under_a_domain_abroad(value, place):
+    assert classify_endpoint(value).place is place, classify_endpoint(value).reason
+
+
+def test_operator_only_region_names_place_only_with_their_provider():
+    from sovstack.rules.locations import classify_region
+
+    assert classify_region("RegionOne", "vk-cloud").place is Place.DOMESTIC  # the vkcs provider's default region
+    assert classify_region("RegionOne").place is Place.UNKNOWN                # OpenStack's default name everywhere

@@ -119,7 +119,7 @@ def _entry_match(host: str, entry: str) -> int:
 def classify_endpoint(value: str) -> Verdict:
     """Where the service at a URL or host name is."""
     if is_unresolved(value):
-        return Verdict(Place.UNRESOLVED, f"endpoint {value!r} is given by a variable")
+        return _templated_host(value) or Verdict(Place.UNRESOLVED, f"endpoint {value!r} is given by a variable")
     host = _host_of(value)
     if not host:
         return Verdict(Place.UNKNOWN, f"{value!r} is not a host name")
@@ -140,6 +140,31 @@ def classify_endpoint(value: str) -> Verdict:
     if site:
         return _verdict(site.get("country"), f"{host} is site {site['id']} ({site.get('city')})", site["id"])
     return address_verdict(host) or domain_verdict(host, value)
+
+
+TEMPLATED_HOST_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^/@\s]*@)?(?P<host>[^/:\s?#]+)", re.I)
+CONSTANT_TAIL_RE = re.compile(r"(?:\}\}?|\b(?:var|local)\.[\w.]+|\$[A-Za-z_]\w*|>)\.?(?P<tail>(?:[a-z0-9-]+\.)+[a-z]{2,})$", re.I)
+
+
+def _templated_host(value: str) -> Verdict | None:
+    """A host whose first labels are a variable and whose written tail is a domain that is abroad whatever the
+    variable holds: a foreign cloud's domain (storage.${region}.cloud.ovh.net) or another country's code
+    (${bucket}.s3.example.de). A Russian operator's domain stays unresolved: its pools abroad are named by the
+    very labels the variable fills in."""
+    m = TEMPLATED_HOST_RE.match(value.strip().strip("\"'"))
+    tail = CONSTANT_TAIL_RE.search(m.group("host")) if m else None
+    if not tail or tail.group("tail").count(".") < 1:
+        return None
+    host = tail.group("tail").lower()
+    for oid, op in (_loc().get("foreign") or {}).items():
+        if _suffix_match(host, op.get("endpoints") or []):
+            return Verdict(Place.ABROAD, f"{m.group('host')} is under {host}, a domain of {op['name']} "
+                                         f"({op.get('country')}), whatever the variable holds", op.get("country"), oid)
+    for oid, op in (_loc().get("operators") or {}).items():
+        if any(_entry_match(host, e) for suffixes in (op.get("endpoints") or {}).values() for e in suffixes):
+            return None
+    v = domain_verdict(host, host)
+    return Verdict(Place.ABROAD, f"{m.group('host')}: {v.reason}", v.country) if v.place is Place.ABROAD else None
 
 
 def address_verdict(host: str) -> Verdict | None:
@@ -253,7 +278,8 @@ def classify_region(value: str, oid: str | None = None, kind: str = "region") ->
             return Verdict(Place.ABROAD, f"{kind} {value} of {op['name']}, which has no region in Russia",
                            op.get("country"), oid)
         country = _match_name(op.get("zones" if kind == "zone" else "regions") or {}, value) or \
-            _match_name(op.get("regions") or {}, value) or _match_name(op.get("zones") or {}, value)
+            _match_name(op.get("regions") or {}, value) or _match_name(op.get("zones") or {}, value) or \
+            _match_name(op.get("operator_only_regions") or {}, value)
         if country:
             return _verdict(country, f"{kind} {value} of {op['name']} is in {country}", oid)
         return Verdict(Place.UNKNOWN, f"{kind} {value} is not a known {op['name']} location", None, oid)

@@ -84,7 +84,11 @@ def in_cluster(host: str) -> bool:
 
 def _judge_endpoint(value: str) -> Verdict | None:
     verdicts = []
-    for c in _candidates(value):
+    cands = _candidates(value)
+    if not cands and is_unresolved(value):
+        v = classify_endpoint(value)  # a variable label under a domain that is abroad whatever it holds
+        return v if v.place is Place.ABROAD else None
+    for c in cands:
         host = _host_of(c.value)
         if not host:
             continue
