@@ -125,7 +125,7 @@ class AnsibleTaskCheck(_SovMixin, BaseAnsibleTaskCheck):
 
     def __init__(self, policy_id: str, supported_modules: Iterable[str], module_prefixes: Iterable[str] = ()) -> None:
         super().__init__(_title(policy_id), policy_id, [CheckCategories.GENERAL_SECURITY], list(supported_modules),
-                         "tasks")
+                         "yamlarray")  # checkov BlockType.ARRAY: each task the entity paths select
         self.sov_module_prefixes = tuple(module_prefixes)
         REGISTRY.register(self)
 
