@@ -1,8 +1,10 @@
-"""SOV-RES-007: endpoint of a foreign cloud storage, database or logging service in configuration."""
+"""SOV-RES-007: endpoint of a foreign cloud storage, database or logging service in configuration, or a dependency
+on the client SDK of a store that exists only as a hosted service abroad (Firebase, BigQuery, Cosmos DB...)."""
 
 from sovstack.checks.base import Hit, NativeCheck
 from sovstack.checks.walk import value_texts
-from sovstack.rules import dataservices
+from sovstack import facts
+from sovstack.rules import dataservices, saassdk
 
 
 class ForeignDataServiceEndpoint(NativeCheck):
@@ -21,6 +23,10 @@ class ForeignDataServiceEndpoint(NativeCheck):
                 if at not in seen:
                     seen.add(at)
                     yield Hit(f"data service abroad: {host}", line=at)
+        for f in facts.of(doc, hows={saassdk.HOW}):  # a client SDK of a store hosted only abroad
+            if f.how == saassdk.HOW and f.line not in seen:
+                seen.add(f.line)
+                yield Hit(f.message or "SDK of a data service abroad", line=f.line, chain=f.chain or None)
 
 
 check = ForeignDataServiceEndpoint()

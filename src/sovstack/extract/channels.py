@@ -30,6 +30,7 @@ REQ_RE = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?
 GO_REQ_RE = re.compile(r"^\s*(?:require\s+)?(?P<mod>[a-z0-9.-]+\.[a-z]{2,}/[\w./-]+)\s+v\d")
 INSTALL_RE = re.compile(r"\b(?:pip3?|python3? -m pip|uv pip|uv|poetry|pipenv|npm|yarn|pnpm|bun|go)\s+(?:install|add|get|i)\b(?P<args>[^&|;]*)")
 PY_IMPORT_RE = re.compile(r"^\s*(?:from\s+(?P<f>[\w.]+)\s+import\b|import\s+(?P<i>[\w.]+))")
+PY_FROM_NAMES_RE = re.compile(r"^\s*from\s+[\w.]+\s+import\s+\(?\s*([\w\s,]+)")
 JS_IMPORT_RE = re.compile(r"""(?:require\(\s*|\bfrom\s+|^\s*import\s+)['"](?P<m>[@\w./-]+)['"]""")
 GO_IMPORT_RE = re.compile(r'^\s*(?:import\s+)?(?:\w+\s+)?"(?P<m>[a-z0-9.-]+\.[a-z]{2,}/[\w./-]+)"')
 IMAGE_LINE_RE = re.compile(r"""^\s*["']?image["']?\s*[=:]\s*["']?(?P<image>[\w.-]+(?::\d+)?/[^\s"'#]+|[\w.-]+:[\w.-]+)["']?\s*,?\s*$""")
@@ -326,14 +327,17 @@ def _flow_node(doc: Document, d: dict) -> Iterator[Channel]:
 def package_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
     """Bot SDK dependencies (requirements, pyproject, Pipfile, package.json, go.mod, installs) and imports."""
     name = PurePosixPath(doc.rel).name.lower()
-    for eco, pkg, line in _dependencies(doc, name):
+    for eco, pkg, line in dependencies(doc, name):
         mid = kb.package(eco, pkg)
         if mid:
             what = f"Python import {pkg}" if eco == "python_imports" else f"{eco} package {pkg}"
             yield _ch(mid, line, "package", what, doc, resource=f"package.{pkg}")
 
 
-def _dependencies(doc: Document, name: str) -> Iterator[tuple[str, str, int | None]]:
+def dependencies(doc: Document, name: str, py_roots: Iterable[str] | None = None) -> Iterator[tuple[str, str, int | None]]:
+    """(ecosystem, package, line) of every dependency a manifest declares, a shell/Dockerfile installs or a source
+    file imports. Python imports are matched against py_roots (import roots; default: the bot SDK table), since a
+    Python module name is not its package name. Shared by the bot SDK (here) and hosted-store SDK recognisers."""
     if detect.is_requirements(doc.rel):
         yield from _requirements(doc)
     elif name in ("pyproject.toml", "pipfile"):
@@ -346,7 +350,7 @@ def _dependencies(doc: Document, name: str) -> Iterator[tuple[str, str, int | No
             doc.kind.value in ("shell",):
         yield from _installs(doc)
     elif PurePosixPath(name).suffix in SOURCE_SUFFIX:
-        yield from _imports(doc, SOURCE_SUFFIX[PurePosixPath(name).suffix])
+        yield from _imports(doc, SOURCE_SUFFIX[PurePosixPath(name).suffix], py_roots)
 
 
 def _requirements(doc: Document) -> Iterator[tuple[str, str, int]]:
@@ -401,13 +405,17 @@ def _installs(doc: Document) -> Iterator[tuple[str, str, int]]:
                     yield eco, re.split(r"[<>=!~\[@]" if eco != "npm" else r"(?<!^)@", arg.strip("'\""))[0], n
 
 
-def _imports(doc: Document, lang: str) -> Iterator[tuple[str, str, int]]:
-    py_table = kb.data()["packages"]["python_imports"]
+def _imports(doc: Document, lang: str, py_roots: Iterable[str] | None = None) -> Iterator[tuple[str, str, int]]:
+    bots = py_roots is None
+    py_table = kb.data()["packages"]["python_imports"] if bots else list(py_roots or ())
     for n, line in code_lines(doc):
         if lang == "py" and (m := PY_IMPORT_RE.match(line)):
             mod = m.group("f") or m.group("i")
+            if not bots and m.group("f") and (names := PY_FROM_NAMES_RE.match(line)):  # from google.cloud import bigquery
+                mod = next((f"{mod}.{x}" for x in re.split(r"[\s,()]+", names.group(1))
+                            if f"{mod}.{x}" in py_table), mod)
             root = next((k for k in py_table if mod == k or mod.startswith(k + ".")), None)
-            if root or mod.split(".")[0] == "telegram":
+            if root or (bots and mod.split(".")[0] == "telegram"):
                 yield "python_imports", root or "telegram.ext", n
         elif lang == "js" and (m := JS_IMPORT_RE.search(line)):
             yield "npm", m.group("m"), n
