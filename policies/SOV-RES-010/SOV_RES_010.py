@@ -1,4 +1,5 @@
-"""SOV-RES-010: OpenStack client environment (openrc, clouds.yaml) pointing at a cloud or pool abroad."""
+"""SOV-RES-010: cloud client environment pointing at a cloud or pool abroad: OpenStack (openrc, clouds.yaml) and
+the region/zone variables of cloud SDKs and CLIs (AWS_REGION, CLOUDSDK_COMPUTE_REGION, AZURE_LOCATION, YC_ZONE...)."""
 
 from sovstack.checks.base import Hit, NativeCheck
 from sovstack.rules import storage
@@ -13,6 +14,9 @@ class OpenStackEnvAbroad(NativeCheck):
         for place in storage.places(doc):
             if place.family == "openstack" and place.verdict.place is Place.ABROAD:
                 yield Hit(f"OpenStack environment is abroad: {place.verdict.reason}", line=place.fact.line,
+                          chain=place.fact.chain or None)
+            elif place.family == "cloud-env" and place.verdict.place is Place.ABROAD:
+                yield Hit(f"cloud client environment is abroad: {place.verdict.reason}", line=place.fact.line,
                           chain=place.fact.chain or None)
 
 

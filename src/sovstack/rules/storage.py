@@ -41,7 +41,7 @@ class Place_:
 
     fact: DataLocation
     verdict: Verdict
-    family: str  # upload | openstack | store (an object store configured in Helm values, manifests...)
+    family: str  # upload | openstack | cloud-env | store (an object store configured in Helm values, manifests...)
 
 
 @lru_cache(maxsize=1)
@@ -190,6 +190,7 @@ def places(doc) -> list[Place_]:
     out += _openstack_env(doc)
     out += backups.places(doc, sc)
     out += _object_stores(doc)
+    out += _cloud_env(doc)
     out = _one_per_line(out)
     if sc is not None:
         sc.memo[key] = out
@@ -402,6 +403,98 @@ def _os_verdict(doc, url: resolve.Resolved | None, region: resolve.Resolved | No
                           chain=list(region.chain), family="openstack")]
     return [_fact(doc, line or 1, "compute", "openrc", v, endpoint=url.value,
                   region=region.value if region else None, chain=list(url.chain), family="openstack")]
+
+
+# ---- cloud client environment: AWS_REGION, CLOUDSDK_COMPUTE_REGION, AZURE_LOCATION, YC_ZONE... ---------------
+
+# an explicit object-store endpoint beside an AWS_* region: the region is then the client's signing parameter
+SIGNING_ENDPOINT_RE = re.compile(r"^(AWS_ENDPOINT(_URL)?(_S3)?|([A-Z0-9]+_)*(S3|MINIO|OBJECT_STORAGE)"
+                                 r"_(ENDPOINT|ENDPOINT_URL|URL|HOST))$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _cloud_vars() -> dict[str, str]:
+    return {k.upper(): v for k, v in (knowledge.locations().get("cloud_env_regions") or {}).items()}
+
+
+def _cloud_env(doc) -> list[Place_]:
+    """Environment settings that place a cloud SDK or CLI in a region abroad: .env files and shell exports (one
+    environment per file), and every mapping or env list of a structured document (compose `environment:`,
+    Kubernetes `env:` lists, CI `variables:`/`env:`, Ansible `environment:`), each its own environment."""
+    names = _cloud_vars()
+    if not any(n in doc.text for n in names):
+        return []
+    out: list[Place_] = []
+    for group in _env_groups(doc):
+        for name, (value, line) in group.items():
+            oid = names.get(name.upper())
+            if oid is None or not isinstance(value, str) or not value.strip():
+                continue
+            v = _cloud_region(name, value.strip().strip("\"'"), oid, group)
+            if v is not None:
+                out.append(_fact(doc, line or 1, "compute", "cloud-env", v, provider=oid, region=value,
+                                 chain=[Origin(doc.rel, line, f"{name} in the environment")], family="cloud-env"))
+    return out
+
+
+def _cloud_region(name: str, value: str, oid: str, group: dict[str, tuple[Any, int | None]]) -> Verdict | None:
+    """Verdict on one region variable when it places the client abroad, else None (domestic, unknown, a variable,
+    or a signing region of an S3-compatible client)."""
+    from sovstack.rules.locations import is_foreign_operator
+
+    if is_unresolved(value):
+        return None
+    kind = "zone" if name.upper().endswith("ZONE") else "region"
+    if not is_foreign_operator(oid):
+        v = classify_region(value, oid, kind)
+        return replace_reason(v, f"{name}={value}: {v.reason}") if v.place is Place.ABROAD else None
+    bare = classify_region(value, None, kind)
+    if bare.place is not Place.ABROAD or bare.operator != oid:
+        return None  # not a region of that operator: a signing region or a name of another cloud
+    if oid == "aws":
+        for other, (ev, _) in group.items():
+            if SIGNING_ENDPOINT_RE.match(str(other)) and isinstance(ev, str) and ev.strip() and \
+                    "amazonaws.com" not in ev.lower():
+                return None  # an explicit non-AWS endpoint: the region only signs requests
+    v = classify_region(value, oid, kind)
+    return replace_reason(v, f"{name}={value}: {v.reason}")
+
+
+def replace_reason(v: Verdict, reason: str) -> Verdict:
+    from dataclasses import replace
+
+    return replace(v, reason=reason)
+
+
+def _env_groups(doc) -> Iterator[dict[str, tuple[Any, int | None]]]:
+    """Environments of a document: name -> (value, line)."""
+    if doc.kind.value in ("env", "shell") or doc.path.name.lower().startswith(".env") or \
+            doc.path.suffix.lower() == ".env":
+        env = resolve.env.parse_env_text(doc.text, doc.path, resolve.current())
+        yield {k: (r.value, r.chain[0].line if r.chain and r.chain[0].file == doc.rel else doc.find_line(f"{k}="))
+               for k, r in env.items()}
+        return
+    if not doc.structured:
+        return
+    stack: list[Any] = list(doc.data or [])
+    seen = 0
+    while stack and seen < 20000:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            group = {str(k): (v, doc.key_line(node, k)) for k, v in node.items() if isinstance(v, (str, int))}
+            if any(k.upper() in _cloud_vars() for k in group):
+                yield group
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            pairs = {str(i["name"]): (i.get("value"), doc.key_line(i, "value") or doc.key_line(i, "name"))
+                     for i in node if isinstance(i, dict) and isinstance(i.get("name"), str) and "value" in i}
+            strings = {str(i).split("=", 1)[0].strip(): (str(i).split("=", 1)[1], doc.find_line(str(i)))
+                       for i in node if isinstance(i, str) and "=" in i}
+            group = {**pairs, **strings}
+            if any(k.upper() in _cloud_vars() for k in group):
+                yield group
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
 
 
 @extractor(*STORE_KINDS)
