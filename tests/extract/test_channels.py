@@ -27,6 +27,7 @@ FAILING = {
     "blocked-by-name.yml": "drop_old_notifier:\n  url: https://api.telegram.org/bot{{ t }}/sendMessage\n",
     "bot.go": 'package main\n\nimport (\n\ttgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"\n)\n',
     "index.mjs": "import { Telegraf } from 'telegraf'\n",
+    "web/Notify.tsx": "import { Bot } from 'grammy'\n",
     "b64-secret.yaml": ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: hook\ndata:\n"
                         "  HOOK: aHR0cHM6Ly9ob29rcy5zbGFjay5jb20vc2VydmljZXMvVDAwL0IwMC9YWA==\n"),
     "pct.env": "NOTIFY=https%3A%2F%2Fapi.telegram.org%2Fbot%7BT%7D%2FsendMessage\n",

@@ -37,7 +37,8 @@ IMAGE_LINE_RE = re.compile(r"""^\s*["']?image["']?\s*[=:]\s*["']?(?P<image>[\w.-
 # Podman Quadlet `[Container]` units (https://docs.podman.io/en/latest/markdown/podman-systemd.unit.5.html): Image=
 QUADLET_IMAGE_RE = re.compile(r"^\s*Image\s*=\s*(?P<image>\S+)\s*$")
 UNIT_KEYS = ("ExecStart", "ExecStartPre", "ExecStartPost", "ExecStop", "ExecStopPost", "OnFailure", "OnSuccess")
-SOURCE_SUFFIX = {".py": "py", ".js": "js", ".mjs": "js", ".ts": "js", ".go": "go"}
+SOURCE_SUFFIX = {".py": "py", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "js", ".ts": "js", ".mts": "js", ".cts": "js",
+                 ".tsx": "js", ".go": "go"}
 
 
 def _ch(mid: str, line: int | None, how: str, what: str, doc: Document, **kw: Any) -> Channel:
