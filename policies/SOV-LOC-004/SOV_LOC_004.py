@@ -1,4 +1,5 @@
-"""SOV-LOC-004: state backend, object store, upload target or OpenStack endpoint whose location cannot be verified."""
+"""SOV-LOC-004: state backend, object store, upload target, OpenStack endpoint or cloud client region whose location
+cannot be verified."""
 
 from sovstack.checks.base import Hit, NativeCheck
 from sovstack.rules import storage
@@ -22,7 +23,7 @@ class StorageLocationUnverified(NativeCheck):
             return
         for place in storage.places(doc):
             if place.verdict.place in DOUBTFUL:
-                what = "OpenStack endpoint" if place.family == "openstack" else "storage"
+                what = {"openstack": "OpenStack endpoint", "cloud-env": "cloud client"}.get(place.family, "storage")
                 yield Hit(f"{what} location not verified: {place.verdict.reason}", line=place.fact.line,
                           chain=place.fact.chain or None)
 

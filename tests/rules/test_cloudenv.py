@@ -64,3 +64,16 @@ def test_regions_abroad_fail(tmp_path, catalogue):
 
 def test_signing_regions_and_domestic_regions_stay_clean(tmp_path, catalogue):
     assert _run(tmp_path, CLEAN, catalogue) == {}
+
+
+def test_region_given_by_a_variable_is_unverified_unless_an_endpoint_signs_or_a_default_places_it(tmp_path, catalogue):
+    files = {"a/.env": "YC_ZONE=${ZONE}\n",
+             "b/.env": "S3_ENDPOINT=https://storage.yandexcloud.net\nAWS_REGION=${REGION}\n",
+             "c/.env": "AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-ru-central1}\n",
+             "d/.env": "AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-eu-west-2}\n"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    res = runner.run(runner.Options(paths=[tmp_path]), catalogue)
+    got = {(f.policy_id, f.file) for f in res.findings if f.status is Status.FAILED}
+    assert got == {("SOV-LOC-004", "a/.env"), ("SOV-RES-010", "d/.env")}

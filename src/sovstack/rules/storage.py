@@ -430,34 +430,44 @@ def _cloud_env(doc) -> list[Place_]:
             oid = names.get(name.upper())
             if oid is None or not isinstance(value, str) or not value.strip():
                 continue
-            v = _cloud_region(name, value.strip().strip("\"'"), oid, group)
+            v = _cloud_region(doc, name, value.strip().strip("\"'"), oid, group)
             if v is not None:
                 out.append(_fact(doc, line or 1, "compute", "cloud-env", v, provider=oid, region=value,
                                  chain=[Origin(doc.rel, line, f"{name} in the environment")], family="cloud-env"))
     return out
 
 
-def _cloud_region(name: str, value: str, oid: str, group: dict[str, tuple[Any, int | None]]) -> Verdict | None:
-    """Verdict on one region variable when it places the client abroad, else None (domestic, unknown, a variable,
-    or a signing region of an S3-compatible client)."""
+def _cloud_region(doc, name: str, value: str, oid: str, group: dict[str, tuple[Any, int | None]]) -> Verdict | None:
+    """Verdict on one region variable when it places the client abroad (or, given by a variable, cannot be
+    verified), else None (domestic, not a region of that operator, or a signing region of an S3-compatible client)."""
     from sovstack.rules.locations import is_foreign_operator
 
-    if is_unresolved(value):
-        return None
     kind = "zone" if name.upper().endswith("ZONE") else "region"
+    if oid == "aws" and _signing_endpoint(group):
+        return None  # an explicit non-AWS endpoint: the region only signs requests
+    if is_unresolved(value):
+        cands = resolve.any_value(value, doc)  # ${REGION:-ru-central1}: the values it can take, when all are known
+        if cands and all(isinstance(c.value, str) and c.value.strip() and not is_unresolved(c.value) for c in cands):
+            found = [v for c in cands if (v := _cloud_region(doc, name, c.value.strip(), oid, group)) is not None]
+            return found[0] if found else None
+        from sovstack.rules.locations import operator  # fail closed: reported as unverified (SOV-LOC-004)
+
+        return Verdict(Place.UNRESOLVED, f"{name} is given by a variable ({value}): the {kind} of the "
+                                         f"{operator(oid)[1]['name']} client cannot be verified", None, oid)
     if not is_foreign_operator(oid):
         v = classify_region(value, oid, kind)
         return replace_reason(v, f"{name}={value}: {v.reason}") if v.place is Place.ABROAD else None
     bare = classify_region(value, None, kind)
     if bare.place is not Place.ABROAD or bare.operator != oid:
         return None  # not a region of that operator: a signing region or a name of another cloud
-    if oid == "aws":
-        for other, (ev, _) in group.items():
-            if SIGNING_ENDPOINT_RE.match(str(other)) and isinstance(ev, str) and ev.strip() and \
-                    "amazonaws.com" not in ev.lower():
-                return None  # an explicit non-AWS endpoint: the region only signs requests
     v = classify_region(value, oid, kind)
     return replace_reason(v, f"{name}={value}: {v.reason}")
+
+
+def _signing_endpoint(group: dict[str, tuple[Any, int | None]]) -> bool:
+    """The environment names an object-store endpoint that is not Amazon's (or one given by a variable)."""
+    return any(SIGNING_ENDPOINT_RE.match(str(k)) and isinstance(v, str) and v.strip() and
+               "amazonaws.com" not in v.lower() for k, v in ((k, ev) for k, (ev, _) in group.items()))
 
 
 def replace_reason(v: Verdict, reason: str) -> Verdict:
