@@ -161,7 +161,10 @@ def _judge(doc: Document, name: str, value: Any, line: int | None, parent: str |
         yield _ch(mid, line, SELECTOR, f"notifier selector {name}={shown[:60]}", doc, resource=f"setting.{name}")
         return
     mid = destination(name, value)
-    if mid and not (record and only_destination(name)) and not (credential_read and messengers.messenger_for_identifier(name)):
+    if mid and (record and only_destination(name) or credential_read and messengers.messenger_for_identifier(name)
+                or next(messengers.find_endpoints(str(value)), None)):
+        return  # a column of a table; read by the credential extractor; the API URL itself (SOV-MSG-007)
+    if mid:
         yield _ch(mid, line, DESTINATION, f"{messengers.messenger_name(mid)} destination {name} is set", doc,
                   resource=f"setting.{name}", credential_ref=name)
         return
