@@ -155,3 +155,9 @@ def test_resolved_reference_left_to_resolved_channels(tmp_path, catalogue):
     res = runner.run(runner.Options(paths=[tmp_path]), catalogue)
     assert not [f for f in res.findings if f.status is Status.FAILED and f.policy_id == "SOV-MSG-011"
                 and f.file == "n.yaml"]
+
+
+def test_destination_word_is_not_part_of_the_messenger_name():
+    assert selectors.destination("GoogleChat", "GoogleChat") is None  # "chat" of Google Chat
+    assert selectors.destination("google_chat_room", "spaces/AAA") == "googlechat"
+    assert selectors.destination("telegramChatID", "Chat ID") is None  # a label with spaces is prose

@@ -107,9 +107,23 @@ def destination(name: str, value: Any) -> str | None:
     a value."""
     if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value).strip().strip("\"'").lower() in EMPTY_VALUES:
         return None
-    ws = messengers.words(name)
-    mid = messengers.messenger_in_words(ws)
-    return mid if mid and _joined(ws) & _set("destination_words") else None
+    text = str(value).strip().strip("\"'")
+    if re.search(r"\s", text):
+        return None  # prose (a UI string table's label), not a channel, chat, room or hook
+    mid, rest = _messenger_and_rest(messengers.words(name))
+    return mid if mid and _joined(rest) & _set("destination_words") else None
+
+
+def _messenger_and_rest(ws: list[str]) -> tuple[str | None, list[str]]:
+    """The messenger a name's words name and the words left around it (GoogleChatRoom -> googlechat, [room]):
+    the word "chat" of Google Chat is not a destination."""
+    table = messengers.index("name_words")
+    for i, w in enumerate(ws):
+        if i + 1 < len(ws) and f"{w}_{ws[i + 1]}" in table:
+            return table[f"{w}_{ws[i + 1]}"], ws[:i] + ws[i + 2:]
+        if w in table:
+            return table[w], ws[:i] + ws[i + 1:]
+    return None, ws
 
 
 def only_destination(name: str) -> bool:
