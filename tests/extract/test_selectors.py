@@ -161,3 +161,11 @@ def test_destination_word_is_not_part_of_the_messenger_name():
     assert selectors.destination("GoogleChat", "GoogleChat") is None  # "chat" of Google Chat
     assert selectors.destination("google_chat_room", "spaces/AAA") == "googlechat"
     assert selectors.destination("telegramChatID", "Chat ID") is None  # a label with spaces is prose
+
+
+def test_notifier_option_on_a_command_line(tmp_path, catalogue):
+    files = {"w.sh": "watchtower --notifications slack --interval 30\n",
+             "c.yml": "services:\n  w:\n    image: containrrr/watchtower:1.7.1\n    command: --notifications=msteams --cleanup\n",
+             "ok.sh": "watchtower --notifications email --notifications-level info\n"}
+    found = _run(tmp_path, files, catalogue)
+    assert found == {"w.sh": {1}, "c.yml": {4}}

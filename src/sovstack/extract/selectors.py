@@ -41,6 +41,8 @@ FLAG_RE = re.compile(rf"(?<!\S)(?:-e|--env)(?:\s+|=)[\"']?(?P<name>{NAME})=(?P<v
 # A whole value that is one variable reference: {{ name }}, {{ .Values.name }}, ${NAME}, ${NAME:-x}, $NAME
 ONLY_REF_RE = re.compile(r"\{\{-?\s*\.?(?P<j>[A-Za-z_$][\w.$]*)\s*(?:\|[^{}]*)?-?\}\}|\$\{(?P<b>[A-Za-z_]\w*)(?:[:?+-][^{}]*)?\}"
                          r"|\$(?P<s>[A-Za-z_]\w*)")
+# a command-line option that selects notifiers (watchtower --notifications slack, --notification-type=telegram)
+OPTION_RE = re.compile(r"(?<!\S)--(?P<name>[a-z][a-z0-9-]*)(?:=|\s+)(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"'\\]+)")
 TOKEN_RE = re.compile(r"[A-Za-z][\w.-]*")
 EMPTY_VALUES = ("", "null", "~", "none", "false", "true", "no", "yes", "0", "1")
 
@@ -224,6 +226,8 @@ def _facts(doc: Document) -> Iterator[Channel]:
                     if m and "=" in m.group(0):
                         yield from _judge(doc, m.group("name"), _unquote(m.group("value")), s.line, None, False,
                                           cred and m.re is LINE_RE)
+            if not s.is_key and "--" in s.value and not is_documentation(s.path):
+                yield from _options(doc, s.line, s.value)
         return
     for n, line in code_lines(doc):
         m = LINE_RE.match(line)
@@ -231,6 +235,17 @@ def _facts(doc: Document) -> Iterator[Channel]:
             yield from _judge(doc, m.group("name"), _unquote(m.group("value")), n, None, False, cred)
         for m in FLAG_RE.finditer(line):
             yield from _judge(doc, m.group("name"), _unquote(m.group("value")), n, None, False, False)
+        yield from _options(doc, n, line)
+
+
+def _options(doc: Document, line_no: int, line: str) -> Iterator[Channel]:
+    if "--" not in line:
+        return
+    for m in OPTION_RE.finditer(line):
+        mid = selector(m.group("name"), _unquote(m.group("value")))
+        if mid:
+            yield _ch(mid, line_no, SELECTOR, f"notifier selector --{m.group('name')} {_unquote(m.group('value'))[:60]}",
+                      doc, resource=f"option.{m.group('name')}")
 
 
 def _unquote(value: str) -> str:
