@@ -5,7 +5,7 @@ SOV-MSG-007, workload env: SOV-MSG-009, ...) are reported there, with that polic
 
 from sovstack.checks.base import Hit, NativeCheck
 from sovstack.extract import alerting, ansible, credentials, endpoints, kubernetes, terraform
-from sovstack.extract import channels, pipelines, source  # noqa: F401  (registers the channel extractors)
+from sovstack.extract import channels, pipelines, selectors, source  # noqa: F401  (registers the channel extractors)
 from sovstack.facts import Channel, of
 from sovstack.rules import messengers, sourcecode
 
