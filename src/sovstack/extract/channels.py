@@ -98,10 +98,14 @@ def _worth_resolving(text: str) -> bool:
 def _candidates(text: str, doc: Document) -> Iterator[tuple[str, list[Origin]]]:
     """Resolved values of a text; when the whole cannot be resolved (a vaulted token in a URL), each Jinja
     expression is resolved alone and the unknown ones are left as they are (the host is what matters)."""
-    whole = [(c.text(), list(c.chain)) for c in resolve.any_value(text, doc) if c.text() and c.chain]
-    if whole or "{{" not in text:
-        yield from ((v, ch) for v, ch in whole if v != text)
-        return
+    jinja_only = "{{" in text and ".Values" not in text and doc.kind.value != "terraform"
+    if not jinja_only:
+        whole = [(c.text(), list(c.chain)) for c in resolve.any_value(text, doc) if c.text() and c.chain]
+        if whole or "{{" not in text:
+            yield from ((v, ch) for v, ch in whole if v != text)
+            return
+    # one resolution with holes: a value without a hole is the whole resolved; with holes, the constants around
+    # the unknowns (set_fact joins, ~) still name the host
     holed = [(c.text(), list(c.chain)) for c in resolve.jinja(text, holes=True) if c.text()]
     if any(ch for _v, ch in holed) or any(v != text and "{{?}}" not in v for v, _ch in holed):
         yield from ((v, ch) for v, ch in holed if v != text)  # constants around unknowns (set_fact joins, ~)

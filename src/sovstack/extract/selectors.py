@@ -192,9 +192,18 @@ def _judge(doc: Document, name: str, value: Any, line: int | None, parent: str |
                   credential_ref=ref)
 
 
+@lru_cache(maxsize=1)
+def _gate() -> re.Pattern[str]:
+    """Every fact here needs a messenger's name in the text (a selector's value, a setting's or a variable's
+    name): a file without one is passed over in one scan."""
+    names = set(messengers.index("name_words")) | set(_kb()["values"])
+    return re.compile("|".join(re.escape(w).replace("_", "[_\\-\\s]?")
+                               for w in sorted(names, key=len, reverse=True)))
+
+
 @extractor("any", hows=HOWS)
 def selector_channels(doc: Document, ws: Workspace) -> Iterator[Channel]:
-    if doc.kind.value == "source":
+    if doc.kind.value == "source" or not _gate().search((doc.text or "").lower()):
         return
     seen: set[tuple[int | None, str]] = set()
     for fact in _facts(doc):

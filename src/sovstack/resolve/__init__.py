@@ -77,13 +77,16 @@ class Scope:
         return path
 
     def within(self, path: Path) -> bool:
-        key = ("within", str(self.root), str(path))
-        if key not in self.memo:
+        key = ("within", str(self.root), str(path))  # run-wide: the same files are asked about for every document
+        if key not in self.shared:
+            rkey = ("root-resolved", str(self.root))
+            if rkey not in self.shared:
+                self.shared[rkey] = self.root.resolve()
             try:
-                self.memo[key] = path.resolve().is_relative_to(self.root.resolve())
+                self.shared[key] = path.resolve().is_relative_to(self.shared[rkey])
             except OSError:
-                self.memo[key] = False
-        return self.memo[key]
+                self.shared[key] = False
+        return self.shared[key]
 
     @property
     def shared(self) -> dict[Any, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from contextvars import ContextVar
+from functools import lru_cache
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,13 @@ Defs = dict[str, list[tuple[Any, Any]]]
 GROUP_LEVEL = 3  # index of inventory group/host vars in layers()  # name -> [(raw value, Origin)], alternatives of one precedence level
 YAML_EXT = (".yml", ".yaml", ".json", "")
 _ENV = jinja2.Environment()  # used to parse only; nothing is ever rendered
+
+
+@lru_cache(maxsize=16384)
+def _parse(text: str) -> nodes.Template:
+    """Jinja's syntax tree of a value; the same value is read many times in a run (only ever walked, never
+    changed or rendered)."""
+    return _ENV.parse(text)
 
 
 def _load_yaml(sc: Scope, path: Path) -> tuple[dict[str, Any], dict[str, int]] | None:
@@ -35,13 +43,16 @@ def _load_yaml(sc: Scope, path: Path) -> tuple[dict[str, Any], dict[str, int]] |
 
 
 def _vars_file(sc: Scope, path: Path, note: str, into: Defs) -> None:
-    got = _load_yaml(sc, path)
+    key = ("vars-defs", str(path), note, str(sc.root))
+    got = _load_yaml(sc, path)  # records the dependency on every use; parsed once per run
     if not got:
         return
-    data, lines = got
-    for name, raw in data.items():
-        if isinstance(name, str) and not name.startswith("__"):
-            into.setdefault(name, []).append((raw, origin(path, lines.get(name), f"{name} from {note}", sc)))
+    if key not in sc.shared:  # the definitions of a vars file, built once per run (kubespray: 8,000 uses)
+        data, lines = got
+        sc.shared[key] = [(name, raw, origin(path, lines.get(name), f"{name} from {note}", sc))
+                          for name, raw in data.items() if isinstance(name, str) and not name.startswith("__")]
+    for name, raw, org in sc.shared[key]:
+        into.setdefault(name, []).append((raw, org))
 
 
 def _vars_dir_or_file(sc: Scope, base: Path, note: str, into: Defs) -> None:
@@ -214,7 +225,7 @@ class _Eval:
         if len(text) > MAX_CHARS:
             raise Unresolved("too long")
         try:
-            tree = _ENV.parse(text)
+            tree = _parse(text)
         except jinja2.TemplateSyntaxError as exc:
             raise Unresolved("syntax") from exc
         if len(tree.body) != 1 or not isinstance(tree.body[0], nodes.Output):
