@@ -122,8 +122,11 @@ PASSES: tuple[tuple[tuple[str, ...], Callable[[str], str]], ...] = (
 )
 
 
+_GATES = re.compile("|".join(sorted({re.escape(g) for gate, _apply in PASSES for g in gate}, key=len, reverse=True)))
+
+
 def _triggered(low: str) -> bool:
-    return any(g in low for gate, _apply in PASSES for g in gate)
+    return _GATES.search(low) is not None  # one scan for every pass's marks
 
 
 def _redact(text: str) -> str:

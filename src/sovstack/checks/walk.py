@@ -68,7 +68,15 @@ def is_documentation(path: tuple[str, ...]) -> bool:
 
 def value_texts(doc: Document, skip_blocklists: bool = False) -> Iterator[tuple[int, int, str]]:
     """(line, end_line, text) of every value to scan: parsed scalars, or code lines of a text file.
-    With skip_blocklists, values listed under deny/block-list keys are left out."""
+    With skip_blocklists, values listed under deny/block-list keys are left out. Worked out once per document
+    (every extractor reads them)."""
+    memo = doc.__dict__.setdefault("_value_texts", {})
+    if skip_blocklists not in memo:
+        memo[skip_blocklists] = list(_value_texts(doc, skip_blocklists))
+    return iter(memo[skip_blocklists])
+
+
+def _value_texts(doc: Document, skip_blocklists: bool) -> Iterator[tuple[int, int, str]]:
     if doc.structured and doc.scalars:
         for s in doc.scalars:
             if not s.is_key and not is_documentation(s.path) and not (skip_blocklists and in_blocklist(s.path)):

@@ -96,24 +96,41 @@ def layers(sc: Scope) -> list[Defs]:
     if "ansible-layers" in sc.memo:
         return sc.memo["ansible-layers"]
     role = _role_dir(sc.doc.path)
+    invs = _inventory_dirs(sc)
+    key = ("ansible-files-layers", str(sc.root), str(role), tuple(map(str, invs)))
+    if key not in sc.shared:  # role and inventory variables: the same for every file of a role (built once per run)
+        deps, folders = sc.deps, sc.folders
+        sc.deps, sc.folders = set(), set()  # what the build reads, recorded again for each document that uses it
+        try:
+            sc.shared[key] = (*_file_layers(sc, role, invs), frozenset(sc.deps), frozenset(sc.folders))
+        finally:
+            sc.deps, sc.folders = deps | sc.deps, folders | sc.folders
+    defaults, all_vars, groups, role_vars, read, listed = sc.shared[key]
+    for path in read:
+        sc.depend(path)
+    sc.folders.update(listed)
+    play = _play_vars(sc)
+    facts = _set_facts(sc)
+    sc.memo["ansible-layers"] = out = [_task_vars(sc), defaults, all_vars, groups, play, role_vars, facts]
+    return out
+
+
+def _file_layers(sc: Scope, role: Path | None, invs: list[Path]) -> tuple[Defs, Defs, Defs, Defs]:
     defaults: Defs = {}
     if role:
         _vars_dir_or_file(sc, role / "defaults" / "main", "role defaults", defaults)
     all_vars: Defs = {}
     groups: Defs = {}
-    for inv in _inventory_dirs(sc):
+    for inv in invs:
         _vars_dir_or_file(sc, inv / "group_vars" / "all", "group_vars/all", all_vars)
         for folder, note in ((inv / "group_vars", "group_vars"), (inv / "host_vars", "host_vars")):
             for p in sc.listdir(folder):
                 if p.stem != "all":
                     _vars_dir_or_file(sc, p.with_suffix("") if p.is_file() else p, f"{note}/{p.stem}", groups)
-    play = _play_vars(sc)
     role_vars: Defs = {}
     if role:
         _vars_dir_or_file(sc, role / "vars" / "main", "role vars", role_vars)
-    facts = _set_facts(sc)
-    sc.memo["ansible-layers"] = out = [_task_vars(sc), defaults, all_vars, groups, play, role_vars, facts]
-    return out
+    return defaults, all_vars, groups, role_vars
 
 
 def _task_vars(sc: Scope) -> Defs:
