@@ -33,7 +33,14 @@ def all_dicts(doc: Document) -> Iterator[dict[str, Any]]:
 
 
 def code_lines(doc: Document) -> Iterator[tuple[int, str]]:
-    """Non-comment lines of an unstructured file, numbered from 1."""
+    """Non-comment lines of an unstructured file, numbered from 1 (worked out once per document)."""
+    memo = doc.__dict__.get("_code_lines")
+    if memo is None:
+        memo = doc.__dict__["_code_lines"] = list(_code_lines(doc))
+    return iter(memo)
+
+
+def _code_lines(doc: Document) -> Iterator[tuple[int, str]]:
     in_block = False
     for n, line in enumerate(doc.lines, 1):
         stripped = line.strip()

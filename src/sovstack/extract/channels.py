@@ -519,13 +519,13 @@ def _exec_script(command: str, sc: Any) -> tuple[str, str, Origin] | None:
     """(messenger, what, origin) when a unit's command runs a script of the scanned tree (found by its file name,
     when exactly one file has it) that sends to a messenger: ExecStart=/usr/local/bin/report.sh deployed from
     roles/x/files/report.sh."""
-    docs = list(sc.ws) if sc is not None and sc.ws is not None else []
+    by_name = _docs_by_name(sc)
     for word in command.split()[:8]:
         w = word.lstrip("-@+!:").strip("'\"")
         name = PurePosixPath(w).name
         if not name or ("/" not in w and not name.endswith(SCRIPT_SUFFIXES)):
             continue
-        found = [d for d in docs if PurePosixPath(d.rel).name == name]
+        found = by_name.get(name, [])
         if len(found) != 1 or found[0].kind.value not in ("shell", "source", "config", "template"):
             continue
         sc.depend(found[0].path)
@@ -534,6 +534,19 @@ def _exec_script(command: str, sc: Any) -> tuple[str, str, Origin] | None:
             if hit:
                 return hit[0], f"{name}, which {hit[1]}", resolve.origin(found[0].path, n, hit[1], sc)
     return None
+
+
+def _docs_by_name(sc: Any) -> dict[str, list[Document]]:
+    """The run's documents by file name (built once per run)."""
+    if sc is None or sc.ws is None:
+        return {}
+    key = ("docs-by-name",)
+    if key not in sc.shared:
+        index: dict[str, list[Document]] = {}
+        for d in sc.ws:
+            index.setdefault(PurePosixPath(d.rel).name, []).append(d)
+        sc.shared[key] = index
+    return sc.shared[key]
 
 
 def _import_notifier(line: str) -> tuple[str, str] | None:

@@ -154,15 +154,18 @@ def origin(path: Path | str, line: int | None, note: str, sc: Scope | None = Non
     sc = sc or current()
     p = Path(path)
     if sc is not None:
-        key = ("origin-rel", str(p))
-        if key not in sc.memo:
-            root = sc.memo.get("root-resolved") or sc.memo.setdefault("root-resolved", sc.root.resolve())
+        key = ("origin-rel", str(sc.root), str(p))  # run-wide: the same files are named for many documents
+        memo = sc.shared
+        if key not in memo:
+            rkey = ("root-resolved", str(sc.root))
+            if rkey not in memo:
+                memo[rkey] = sc.root.resolve()
             try:
-                sc.memo[key] = p.resolve().relative_to(root).as_posix()
+                memo[key] = p.resolve().relative_to(memo[rkey]).as_posix()
             except (ValueError, OSError):
-                sc.memo[key] = None
-        if sc.memo[key] is not None:
-            return Origin(sc.memo[key], line, note)
+                memo[key] = None
+        if memo[key] is not None:
+            return Origin(memo[key], line, note)
     return Origin(p.name if p.is_absolute() else str(p), line, note)
 
 

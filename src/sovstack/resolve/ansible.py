@@ -21,10 +21,13 @@ _ENV = jinja2.Environment()  # used to parse only; nothing is ever rendered
 
 
 @lru_cache(maxsize=16384)
-def _parse(text: str) -> nodes.Template:
-    """Jinja's syntax tree of a value; the same value is read many times in a run (only ever walked, never
-    changed or rendered)."""
-    return _ENV.parse(text)
+def _parse(text: str) -> nodes.Template | None:
+    """Jinja's syntax tree of a value, None when it is not Jinja (a Go template): the same value is read many
+    times in a run (the tree is only ever walked, never changed or rendered)."""
+    try:
+        return _ENV.parse(text)
+    except jinja2.TemplateSyntaxError:
+        return None
 
 
 def _load_yaml(sc: Scope, path: Path) -> tuple[dict[str, Any], dict[str, int]] | None:
@@ -241,10 +244,9 @@ class _Eval:
     def template(self, text: str) -> list[Resolved]:
         if len(text) > MAX_CHARS:
             raise Unresolved("too long")
-        try:
-            tree = _parse(text)
-        except jinja2.TemplateSyntaxError as exc:
-            raise Unresolved("syntax") from exc
+        tree = _parse(text)
+        if tree is None:
+            raise Unresolved("syntax")
         if len(tree.body) != 1 or not isinstance(tree.body[0], nodes.Output):
             raise Unresolved("statements")
         parts = [self.node(n) for n in tree.body[0].nodes]

@@ -136,15 +136,15 @@ def values(sc: Scope) -> tuple[dict[str, Any], Path, dict[int, dict[str, int]]] 
     if root is None:
         return None
     key = ("helm-values", str(root))
-    if key not in sc.memo:
-        text = sc.read_text(root / "values.yaml")
+    text = sc.read_text(root / "values.yaml")  # recorded as a dependency of each document that uses it
+    if key not in sc.shared:  # parsed once per run (a chart's templates all read it)
         try:
             loaded = yamlload.load(text) if text else None
         except Exception:
             loaded = None
         data = loaded.docs[0] if loaded and loaded.docs and isinstance(loaded.docs[0], dict) else None
-        sc.memo[key] = (data, root / "values.yaml", loaded.key_lines) if data is not None else None
-    return sc.memo[key]
+        sc.shared[key] = (data, root / "values.yaml", loaded.key_lines) if data is not None else None
+    return sc.shared[key] if text is not None else None
 
 
 def helm(text: str) -> list[Resolved]:
