@@ -5,13 +5,12 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-import pytest
 
 from sovstack import runner
-from sovstack.catalogue import load
 from sovstack.models import Status
 
-POLICIES = Path(__file__).resolve().parents[2] / "policies"
+from conftest import failed_by_file
+
 
 FAILING = {
     "upper-scheme.env": "WATCHTOWER_NOTIFICATION_URL=TELEGRAM://tok@telegram?chats=1\n",
@@ -66,21 +65,8 @@ CLEAN = {
 }
 
 
-@pytest.fixture(scope="module")
-def catalogue():
-    return load(POLICIES)
-
-
 def _run(tmp: Path, files: dict[str, str], catalogue) -> dict[str, set[str]]:
-    for name, text in files.items():
-        (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp / name).write_text(text, encoding="utf-8")
-    res = runner.run(runner.Options(paths=[tmp]), catalogue)
-    out: dict[str, set[str]] = {}
-    for f in res.findings:
-        if f.status is Status.FAILED and f.category == "foreign-messenger":
-            out.setdefault(f.file, set()).add(f.policy_id)
-    return out
+    return failed_by_file(tmp, files, catalogue, lambda f: f.category == "foreign-messenger", lambda f: f.policy_id)
 
 
 def test_evasions_fail(tmp_path, catalogue):

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from sovstack import runner
-from sovstack.catalogue import load
 from sovstack.models import Status
 
-POLICIES = Path(__file__).resolve().parents[2] / "policies"
+from conftest import failed_by_file
+
 
 FAILING = {
     "a/.env": "AWS_REGION=eu-west-1\n",
@@ -38,21 +37,8 @@ CLEAN = {
 }
 
 
-@pytest.fixture(scope="module")
-def catalogue():
-    return load(POLICIES)
-
-
 def _run(tmp: Path, files: dict[str, str], catalogue) -> dict[str, set[int]]:
-    for name, text in files.items():
-        (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp / name).write_text(text, encoding="utf-8")
-    res = runner.run(runner.Options(paths=[tmp]), catalogue)
-    out: dict[str, set[int]] = {}
-    for f in res.findings:
-        if f.status is Status.FAILED and f.policy_id == "SOV-RES-010":
-            out.setdefault(f.file, set()).add(f.line)
-    return out
+    return failed_by_file(tmp, files, catalogue, lambda f: f.policy_id == "SOV-RES-010", lambda f: f.line)
 
 
 def test_regions_abroad_fail(tmp_path, catalogue):

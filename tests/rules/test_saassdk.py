@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sovstack import runner
-from sovstack.catalogue import load
-from sovstack.models import Status
 from sovstack.rules import saassdk
 
-POLICIES = Path(__file__).resolve().parents[2] / "policies"
+from conftest import failed_by_file
+
 
 FAILING = {
     "web/src/db.js": "const { initializeApp } = require('firebase/app')\n",
@@ -47,21 +45,8 @@ CLEAN = {
 }
 
 
-@pytest.fixture(scope="module")
-def catalogue():
-    return load(POLICIES)
-
-
 def _run(tmp: Path, files: dict[str, str], catalogue) -> dict[str, set[int]]:
-    for name, text in files.items():
-        (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp / name).write_text(text, encoding="utf-8")
-    res = runner.run(runner.Options(paths=[tmp]), catalogue)
-    out: dict[str, set[int]] = {}
-    for f in res.findings:
-        if f.status is Status.FAILED and f.policy_id == "SOV-RES-007":
-            out.setdefault(f.file, set()).add(f.line)
-    return out
+    return failed_by_file(tmp, files, catalogue, lambda f: f.policy_id == "SOV-RES-007", lambda f: f.line)
 
 
 def test_sdks_of_stores_abroad_fail(tmp_path, catalogue):
