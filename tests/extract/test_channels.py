@@ -5,12 +5,10 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-
 from sovstack import runner
 from sovstack.models import Status
 
 from conftest import failed_by_file
-
 
 FAILING = {
     "upper-scheme.env": "WATCHTOWER_NOTIFICATION_URL=TELEGRAM://tok@telegram?chats=1\n",

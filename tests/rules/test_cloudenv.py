@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from sovstack import runner
 from sovstack.models import Status
 
 from conftest import failed_by_file
-
 
 FAILING = {
     "a/.env": "AWS_REGION=eu-west-1\n",

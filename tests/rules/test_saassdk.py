@@ -11,7 +11,6 @@ from sovstack.rules import saassdk
 
 from conftest import failed_by_file
 
-
 FAILING = {
     "web/src/db.js": "const { initializeApp } = require('firebase/app')\n",
     "web/src/auth.mjs": "import { getAuth } from '@firebase/auth'\n",
