@@ -8,7 +8,7 @@ from pathlib import Path
 from sovstack import runner
 from sovstack.models import Status
 
-from conftest import failed_by_file
+from treecheck import failed_by_file
 
 FAILING = {
     "upper-scheme.env": "WATCHTOWER_NOTIFICATION_URL=TELEGRAM://tok@telegram?chats=1\n",

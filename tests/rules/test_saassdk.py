@@ -9,7 +9,7 @@ import pytest
 
 from sovstack.rules import saassdk
 
-from conftest import failed_by_file
+from treecheck import failed_by_file
 
 FAILING = {
     "web/src/db.js": "const { initializeApp } = require('firebase/app')\n",
